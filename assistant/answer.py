@@ -1,0 +1,231 @@
+"""The default answerer: the release's own sentences, quoted verbatim, each with a ``[n]`` marker.
+
+Why extractive: the users of this product must get figures exactly right, and no generator that runs here
+can be trusted with a number. Quoting sentences makes every answer checkable character for character.
+
+How a sentence is chosen (see question.py for the weights): each sentence of the retrieved chunks gets
+  coverage   = share of the question's weighted concepts it contains (its paragraph or section heading
+               counts at 0.75; a quantity word such as "rate" counts at 0.6 when the sentence has a figure),
+  similarity = cosine of question and sentence embeddings,
+  score      = 0.6 * coverage + 0.4 * similarity.
+The best sentence answers if coverage >= ``min_coverage`` and similarity >= ``min_similarity``; a question
+that asks for a figure needs a sentence that states one. Otherwise the answer is a refusal that says what
+is missing. More sentences join when they cover concepts the first leaves out, or score as well; a
+sentence ending in a colon brings the list that follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .embeddings import PackagedEmbeddings
+from .knowledge import Knowledge, SentenceRef
+from .lexicon import numbers, strip_footnotes
+from .question import QUANTITY_STEMS, Question
+from .retrieve import Hit
+from .settings import Settings
+
+CONTEXT_CREDIT = 0.75
+QUANTITY_CREDIT = 0.6
+COVERAGE_WEIGHT = 0.6
+COMPLEMENT_SHARE = 0.15
+TIE_RATIO = 0.97
+MAX_LIST_ITEMS = 12
+MIN_OWN_SHARE = 0.4
+REFUSAL = "The release does not say"
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    question: str = ""
+    generator: str = "extractive"
+    resolved_question: str = ""
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "refused": self.refused,
+            "question": self.question,
+            "generator": self.generator,
+        }
+
+
+@dataclass
+class Candidate:
+    ref: SentenceRef
+    coverage: float
+    similarity: float
+    full: set[str]  # concepts the sentence itself contains
+    has_figure: bool
+    own: float = 0.0  # share of the question's weight found in the sentence itself
+
+    def passes(self, s: Settings) -> bool:
+        if self.coverage < s.min_coverage or self.own < MIN_OWN_SHARE:
+            return False
+        # Embeddings blur names ("Who is Christelle Huguet?" ~ 0.03), so full coverage stands on its own.
+        return self.similarity >= s.min_similarity or self.coverage >= 0.999
+
+    @property
+    def score(self) -> float:
+        return COVERAGE_WEIGHT * self.coverage + (1 - COVERAGE_WEIGHT) * max(self.similarity, 0.0)
+
+
+class ExtractiveAnswerer:
+    def __init__(self, knowledge: Knowledge, embeddings: PackagedEmbeddings, settings: Settings) -> None:
+        self.kn = knowledge
+        self.embeddings = embeddings
+        self.settings = settings
+        self._vectors: dict[tuple[str, int], np.ndarray] = {}
+        self._context: dict[tuple[str, int], frozenset[str]] = {}
+
+    # --- scoring -----------------------------------------------------------------------------------
+    def _context_of(self, ref: SentenceRef) -> frozenset[str]:
+        key = (ref.source, ref.start)
+        got = self._context.get(key)
+        if got is None:
+            ctx: set[str] = set()
+            paragraph = self.kn.paragraph_of(ref)
+            i = paragraph.index(ref)
+            for other in paragraph[max(0, i - 1) : i + 2]:  # the sentences just before and after
+                ctx |= self.kn.concepts_of(other)
+            if ref.section:
+                ctx |= set(self.kn.lexicon.concepts(strip_footnotes(ref.section)))
+            got = self._context[key] = frozenset(ctx)
+        return got
+
+    def _sentence_vectors(self, refs: list[SentenceRef]) -> np.ndarray:
+        missing = [r for r in refs if (r.source, r.start) not in self._vectors]
+        if missing:
+            for r, v in zip(missing, self.embeddings.encode([self.kn.text(r) for r in missing]), strict=True):
+                self._vectors[(r.source, r.start)] = v
+        return np.stack([self._vectors[(r.source, r.start)] for r in refs])
+
+    def candidates(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+        seen: dict[tuple[str, int], SentenceRef] = {}
+        for hit in hits:
+            for s in hit.chunk.sentences:
+                key = (hit.chunk.source, s.start)
+                if key not in seen:
+                    refs = self.kn.sentences.get(hit.chunk.source, [])
+                    pos = self.kn._positions.get(key)
+                    if pos is not None:
+                        seen[key] = refs[pos]
+        refs = list(seen.values())
+        if not refs:
+            return []
+        sims = self._sentence_vectors(refs) @ qvec
+        terms = q.all_terms
+        unknown = set(q.unknown)
+        total = sum(terms.values()) or 1.0
+        out = []
+        for ref, sim in zip(refs, sims, strict=True):
+            own = self.kn.concepts_of(ref)
+            text = self.kn.text(ref)
+            has_figure = bool(numbers(text))
+            ctx = self._context_of(ref)
+            got = mine = 0.0
+            full = set()
+            for t, w in terms.items():
+                if t in own:
+                    got += w
+                    mine += w
+                    full.add(t)
+                elif t in ctx:
+                    got += CONTEXT_CREDIT * w
+                elif t in QUANTITY_STEMS and has_figure and t not in unknown:
+                    got += QUANTITY_CREDIT * w
+            out.append(Candidate(ref, got / total, float(sim), full, has_figure, mine / total))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    # --- choosing ----------------------------------------------------------------------------------
+    def run(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Answer:
+        if not q.terms:
+            return Answer(
+                f"{REFUSAL}: the question has no words it could look up. Ask about the release's content.",
+                refused=True,
+                question=q.raw,
+            )
+        ranked = self.candidates(q, hits, qvec)
+        s = self.settings
+        eligible = [c for c in ranked if c.passes(s)]
+        if q.wants_figure and eligible:
+            with_figure = [c for c in eligible if c.has_figure]
+            if not with_figure:
+                return self._refuse(q, eligible[0], "it gives no figure for that")
+            eligible = with_figure
+        if not eligible:
+            closest = ranked[0] if ranked and not q.unknown and ranked[0].coverage >= 0.5 else None
+            return self._refuse(q, closest, None)
+        best = eligible[0]
+        chosen = [best]
+        covered = set(best.full)
+        terms = q.all_terms
+        total = sum(terms.values()) or 1.0
+        for c in eligible[1:]:
+            if len(chosen) >= s.max_answer_sentences:
+                break
+            adds = sum(terms[t] for t in c.full - covered)
+            if adds >= COMPLEMENT_SHARE * total or c.score >= TIE_RATIO * best.score:
+                chosen.append(c)
+                covered |= c.full
+        chosen.sort(key=lambda c: (c.ref.source, c.ref.start))
+        citations = []
+        parts = []
+        for n, c in enumerate(chosen, start=1):
+            start, end = c.ref.start, self._list_end(c.ref)
+            quote = self.kn.slice(c.ref.source, start, end) or self.kn.text(c.ref)
+            citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
+            parts.append(f"{quote} [{n}]")
+        return Answer(" ".join(parts), citations, False, q.raw)
+
+    def _list_end(self, ref: SentenceRef) -> int:
+        """End of the list a sentence introduces ("... is currently indicated as:16" + its items)."""
+        if not strip_footnotes(self.kn.text(ref)).rstrip().endswith(":"):
+            return ref.end
+        end = ref.end
+        last_paragraph = ref.paragraph
+        items = 0
+        following = self.kn.neighbours(ref)
+        for i, nxt in enumerate(following):
+            single = i + 1 >= len(following) or following[i + 1].paragraph != nxt.paragraph
+            if nxt.heading or nxt.paragraph != last_paragraph + 1 or not single or items >= MAX_LIST_ITEMS:
+                break
+            end, last_paragraph = nxt.end, nxt.paragraph
+            items += 1
+        return end
+
+    def _refuse(self, q: Question, closest: Candidate | None, why: str | None) -> Answer:
+        if q.unknown:
+            words = sorted({w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)})
+            shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in words) or "what you asked"
+            text = f"{REFUSAL}: it never mentions {shown}."
+        elif why:
+            text = f"{REFUSAL}: {why}."
+        else:
+            text = f"{REFUSAL}: no passage of it answers this question."
+        if closest is None:
+            return Answer(text, [], True, q.raw)
+        quote = self.kn.text(closest.ref)
+        cite = Citation(1, closest.ref.source, quote, closest.ref.start, closest.ref.end, round(closest.score, 4))
+        return Answer(f"{text} The closest passage: {quote} [1]", [cite], True, q.raw)

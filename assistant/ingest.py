@@ -1,0 +1,175 @@
+"""corpus -> chunks -> embeddings -> a new, complete Chroma generation -> flip the pointer.
+
+Why it is shaped like this: re-ingest must be cheap and safe. Chunks whose text is already in the active
+generation take their stored vectors (nothing is re-embedded); if nothing at all changed, nothing is written.
+A file lock serialises concurrent ingests; the pointer flip (see store.py) makes the switch atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .boilerplate import BoilerplateDetector
+from .chunking import Chunk, Chunker
+from .embeddings import PackagedEmbeddings
+from .loaders import CorpusFileError, SourceDocument, discover, load_text, parse_metadata, relative_source
+from .settings import Settings
+from .store import IndexStore, IndexUnavailable
+
+ADD_BATCH = 256
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    removed: int = 0
+    unchanged: bool = False
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    collection: str = ""
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return f"index up to date: {self.files} files, {self.chunks} chunks, nothing embedded"
+        return (
+            f"indexed {self.files} files, {self.chunks} chunks: {self.embedded} embedded, {self.reused} reused, "
+            f"{self.removed} removed ({self.seconds:.1f}s)"
+        )
+
+
+def _fault(point: str) -> None:
+    """Crash-test hook: ASSISTANT_FAULT_KILL_AT=<point> SIGKILLs this process there (tests prove atomicity)."""
+    if os.environ.get("ASSISTANT_FAULT_KILL_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def load_documents(paths: list[Path], root: Path, max_bytes: int, warnings: list[str]) -> list[SourceDocument]:
+    docs = []
+    for path in discover(paths, root):
+        try:
+            text = load_text(path, max_bytes)
+        except CorpusFileError as exc:
+            warnings.append(f"skipped {exc}")
+            continue
+        if not text.strip():
+            warnings.append(f"skipped {path}: empty")
+            continue
+        source = relative_source(path, root)
+        docs.append(SourceDocument(source, text, parse_metadata(text, source)))
+    return docs
+
+
+class Ingestor:
+    """One job: make the index mirror the given corpus paths."""
+
+    def __init__(self, settings: Settings, embeddings: PackagedEmbeddings | None = None,
+                 store: IndexStore | None = None) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._store = store
+        self.chunker = Chunker(
+            BoilerplateDetector(settings.boilerplate_patterns, settings.boilerplate_max_block_lines),
+            settings.chunk_max_chars,
+            settings.chunk_overlap_sentences,
+        )
+
+    @property
+    def embeddings(self) -> PackagedEmbeddings:
+        if self._embeddings is None:
+            self._embeddings = PackagedEmbeddings(self.settings.embedding_model, self.settings.embed_batch_size)
+        return self._embeddings
+
+    def run(self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
+        started = time.perf_counter()
+        root = self.settings.corpus_dir
+        paths = [Path(p).resolve() for p in (paths or [root])]
+        for p in paths:
+            if not p.exists():
+                raise FileNotFoundError(f"corpus path {p} does not exist")
+        if not any(root == p or root in p.parents for p in paths):
+            root = paths[0] if paths[0].is_dir() else paths[0].parent
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.settings.index_dir / ".ingest.lock"))
+        try:
+            lock.acquire(timeout=600)
+        except Timeout as exc:
+            raise IndexUnavailable("another ingest has held the index lock for 10 minutes; try again later") from exc
+        try:
+            return self._run_locked(paths, root, rebuild, progress, started)
+        finally:
+            lock.release()
+
+    def _run_locked(self, paths, root, rebuild, progress, started) -> IngestReport:
+        report = IngestReport()
+        docs = load_documents(paths, root, self.settings.max_file_bytes, report.warnings)
+        report.files = len(docs)
+        chunks: list[Chunk] = [c for d in docs for c in self.chunker.run(d)]
+        report.chunks = len(chunks)
+        store = self._store or IndexStore(self.settings)
+        if rebuild:
+            store.drop_all()
+        active = store.active()
+        model_name = self.embeddings.model_path if self.settings.embedding_model else self.embeddings.name
+        old_ids: set[str] = set()
+        if active is not None:
+            old_ids = {r["id"] for r in store.records(active.collection, include=())}
+            if active.model == model_name and old_ids == {c.id for c in chunks} and active.root == str(root):
+                store.drop_inactive()
+                report.unchanged = True
+                report.collection = active.collection
+                report.seconds = time.perf_counter() - started
+                return report
+
+        # Vectors already paid for, keyed by chunk text: a chunk that only moved keeps its vector.
+        reusable: dict[str, list[float]] = {}
+        if active is not None and active.model == model_name:
+            for rec in store.records(active.collection, include=("metadatas", "embeddings")):
+                reusable[rec["metadatas"]["text_hash"]] = list(rec["embeddings"])
+        store.drop_inactive()  # orphans of an earlier, killed ingest
+        new = store.new_generation()
+        _fault("after_create")
+        todo = [c for c in chunks if c.text_hash not in reusable]
+        vectors: dict[str, list[float]] = {h: v for h, v in reusable.items()}
+        show = sys.stderr.isatty() if progress is None else progress
+        if todo:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not show, file=sys.stderr)
+            step = max(1, self.settings.embed_batch_size)
+            for i in range(0, len(todo), step):
+                batch = todo[i : i + step]
+                for c, v in zip(batch, self.embeddings.encode([c.text for c in batch]), strict=True):
+                    vectors[c.text_hash] = v.tolist()
+                bar.update(len(batch))
+            bar.close()
+        report.embedded = len(todo)
+        report.reused = len(chunks) - len(todo)
+        seen: set[str] = set()
+        unique = [c for c in chunks if not (c.id in seen or seen.add(c.id))]
+        for i in range(0, len(unique), ADD_BATCH):
+            batch = unique[i : i + ADD_BATCH]
+            new.add(
+                ids=[c.id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[c.to_metadata() for c in batch],
+                embeddings=[vectors[c.text_hash] for c in batch],
+            )
+            _fault("mid_add")
+        _fault("before_activate")
+        store.activate(new.name, model_name, str(root), len(unique))
+        _fault("after_activate")
+        store.drop_inactive()
+        report.removed = len(old_ids - {c.id for c in unique})
+        report.collection = new.name
+        report.seconds = time.perf_counter() - started
+        return report

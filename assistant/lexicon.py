@@ -1,0 +1,273 @@
+"""Words -> comparable *concepts*: the shared vocabulary of BM25, answer scoring and follow-ups.
+
+Why by hand: no library turns "progression-free survival", "PFS" and "progression free survival" into one
+key while keeping "0.38" and "A021602" intact. Pieces used: snowball stemming (snowballstemmer), a
+stop-word list (scikit-learn's), rapidfuzz for typo correction against the corpus vocabulary, and an alias
+table built from a shipped glossary of clinical abbreviations plus the abbreviations each release defines
+itself ("pancreatic (pNET)"), found with the Schwartz-Hearst algorithm (Schwartz & Hearst, PSB 2003).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from importlib import resources
+
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
+_NUMBER = re.compile(r"^\d+(?:[.,:]\d+)*%?$")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "hundred": "100",
+}
+_BRITISH = [
+    (re.compile(r"(?<=[a-z]{3})our(s?)$"), r"or\1"),  # tumour -> tumor
+    (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # randomised -> randomized
+    (re.compile(r"^oes"), "es"),  # oesophageal
+    (re.compile(r"^haem"), "hem"),
+    (re.compile(r"^anaem"), "anem"),
+    (re.compile(r"ogue(s?)$"), r"og\1"),  # analogue -> analog
+]
+
+#: Words about the document rather than its content ("what does the release say about ...").
+META_WORDS = {
+    "release", "press", "say", "says", "said", "state", "states", "stated", "mention", "mentioned",
+    "mentions", "according", "tell", "document", "announcement", "announce", "announced", "text", "article",
+    "describe", "described", "explain", "please", "know", "list", "name", "give", "provide", "detail",
+    "details", "information", "info",
+}
+#: Generic words that carry little of a question's meaning; they count at a quarter of their weight.
+LIGHT_WORDS = {
+    "do", "does", "did", "show", "shown", "showed", "find", "found", "result", "results", "outcome", "outcomes",
+    "data", "value", "kind", "type", "way", "happen", "happened", "mean", "means", "involve", "involved",
+    "use", "used", "get", "got", "make", "made", "look", "include", "included", "includes", "thing",
+    "things", "exactly", "specific", "specifically", "overall", "main", "key", "also",
+}
+#: Words that ask for a quantity; a sentence with a number answers them even if it lacks the word.
+QUANTITY_WORDS = {
+    "rate", "ratio", "percentage", "percent", "proportion", "number", "count",
+    "total", "figure", "price", "cost", "dose", "dosage", "size", "age", "duration", "long", "many", "much",
+    "likely", "value", "year", "month", "date",
+}
+_KEEP = {"first", "last", "system", "found", "side", "full", "well", "back", "part", "top", "bottom", "move",
+         "interest", "amount", "fire", "bill", "call", "show", "find", "give", "take", "see", "serious",
+         "describe", "detail", "empty", "name", "put", "keep", "go"}
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(set(ENGLISH_STOP_WORDS) - _KEEP) | {"s", "t", "vs", "versus", "et", "al"}
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def normalize(token: str) -> str:
+    """Lower-case, American spelling, digits for number words, bare numbers ("1,500" -> "1500")."""
+    t = token.lower()
+    if t in _NUMBER_WORDS:
+        return _NUMBER_WORDS[t]
+    if _NUMBER.match(t):
+        t = t.rstrip("%")
+        return t.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", t) else t
+    for pattern, repl in _BRITISH:
+        t = pattern.sub(repl, t)
+    return t
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    if word[:1].isdigit():
+        return word
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens of a text, stop words included (positions matter for aliases)."""
+    return [normalize(t) for t in _TOKEN.findall(text)]
+
+
+def is_number(token: str) -> bool:
+    return bool(token) and token[0].isdigit()
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Tokens for BM25: stems without stop words; numbers and codes ("0.38", "a021602") kept whole."""
+    sw = stopwords()
+    return [stem(w) for w in words(text) if w not in sw]
+
+
+# --- aliases -------------------------------------------------------------------------------------------
+_PAREN = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})s?\)")
+
+
+def _schwartz_hearst(short: str, words_before: list[str]) -> list[str] | None:
+    """Shortest run of preceding words whose letters spell the short form (Schwartz & Hearst 2003)."""
+    sf = short.lower()
+    candidate = " ".join(words_before)
+    s_i, l_i = len(sf) - 1, len(candidate) - 1
+    while s_i >= 0:
+        ch = sf[s_i]
+        if not ch.isalnum():
+            s_i -= 1
+            continue
+        while l_i >= 0 and (
+            candidate[l_i].lower() != ch or (s_i == 0 and l_i > 0 and candidate[l_i - 1].isalnum())
+        ):
+            l_i -= 1
+        if l_i < 0:
+            return None
+        l_i -= 1
+        s_i -= 1
+    start = candidate.rfind(" ", 0, l_i + 1) + 1
+    long_form = candidate[start:].split()
+    return long_form if long_form else None
+
+
+def find_definitions(text: str) -> list[tuple[str, str]]:
+    """(short, long) pairs a text defines: "hazard ratio (HR)", "Cabometyx (cabozantinib)"."""
+    pairs = []
+    for m in _PAREN.finditer(text):
+        short = m.group(1)
+        before = re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", text[max(0, m.start() - 200) : m.start()])
+        if not before:
+            continue
+        window = before[-min(len(short) + 5, 2 * len(short) + 1, len(before)) :]
+        lf = _schwartz_hearst(short, window) if any(c.isupper() for c in short) else None
+        if lf and len(lf) <= len(short) + 5:
+            pairs.append((short, " ".join(lf)))
+        elif short[0].islower() and len(short) >= 6 and before[-1][:1].isupper() and len(before[-1]) >= 5:
+            pairs.append((before[-1], short))  # brand name followed by its generic name
+    return pairs
+
+
+class Lexicon:
+    """Concept keys for texts, with aliases collapsed to one key and typos corrected on questions."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self._aliases: dict[tuple[str, ...], str] = {}
+        self._max_len = 1
+        self._expansions: dict[str, set[str]] | None = None
+        self.vocabulary: set[str] = set()
+        self._vocab_list: list[str] = []
+        for short, long in _glossary():
+            self.add_alias(short, long)
+        for text in texts:
+            self.add_text(text)
+
+    def add_text(self, text: str) -> None:
+        for short, long in find_definitions(text):
+            self.add_alias(short, long)
+        new = {w for w in words(text) if not is_number(w)}
+        if new - self.vocabulary:
+            self.vocabulary |= new
+            self._vocab_list = []
+
+    def add_alias(self, short: str, long: str) -> None:
+        key = stem(normalize(short))
+        seq = tuple(stem(w) for w in words(long) if w not in stopwords())
+        if not seq or seq == (key,):
+            return
+        self._aliases.setdefault(seq, key)
+        self._max_len = max(self._max_len, len(seq))
+        self._expansions = None
+
+    def expansions(self) -> dict[str, set[str]]:
+        """For each alias key, the concepts of its long forms ("pnet" -> pancreat, net, neuroendocrin...),
+        so a passage saying "pNET" also answers a question saying "pancreatic NET"."""
+        if self._expansions is None:
+            table: dict[str, set[str]] = {}
+            for seq, key in self._aliases.items():
+                table.setdefault(key, set()).update(seq)
+                # The head of an English noun phrase is its end: "pancreatic neuroendocrine tumor" is a
+                # kind of "neuroendocrine tumor", so pNET also yields NET (the shortest aliased suffix).
+                for i in range(len(seq) - 2, 0, -1):
+                    head = self._aliases.get(seq[i:])
+                    if head is not None:
+                        table[key].add(head)
+                        break
+            for key in table:
+                table[key].discard(key)
+            self._expansions = table
+        return self._expansions
+
+    def concepts(self, text: str, collapse: bool = False) -> list[str]:
+        """Stems of content words, plus one key per alias found (for a question, ``collapse`` drops the
+        long form's own stems so "progression-free survival" counts as one concept, like "PFS")."""
+        sw = stopwords()
+        stems = [stem(w) for w in words(text) if w not in sw]
+        if collapse:
+            return self._collapse(stems)
+        found = self._collapse(stems, keep_parts=True)
+        table = self.expansions()
+        extra = [e for c in found if c in table for e in table[c]]
+        return found + extra
+
+    def _collapse(self, stems: list[str], keep_parts: bool = False) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for n in range(min(self._max_len, len(stems) - i), 0, -1):
+                key = self._aliases.get(tuple(stems[i : i + n]))
+                if key is not None:
+                    out.append(key)
+                    if keep_parts:
+                        out.extend(stems[i : i + n])
+                    i += n
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return out
+
+    def correct(self, word: str) -> str:
+        """The corpus word a mistyped question word most likely meant; the word itself if none is close."""
+        if len(word) < 5 or any(ch.isdigit() for ch in word) or word in self.vocabulary or word in stopwords():
+            return word
+        from rapidfuzz import fuzz, process
+
+        if not self._vocab_list:
+            self._vocab_list = sorted(self.vocabulary)
+        hit = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=84)
+        return hit[0] if hit else word
+
+    def correct_text(self, text: str) -> str:
+        return _TOKEN.sub(lambda m: self._fix_token(m.group(0)), text)
+
+    def _fix_token(self, token: str) -> str:
+        norm = normalize(token)
+        fixed = self.correct(norm)
+        return token if fixed == norm else fixed
+
+
+@functools.lru_cache(maxsize=1)
+def _glossary() -> tuple[tuple[str, str], ...]:
+    raw = resources.files("assistant").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in raw.splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            short, long = line.split("\t", 1)
+            rows.append((short.strip(), long.strip()))
+    return tuple(rows)
+
+
+# Footnote references glued to the end of a word or sentence: "cancer.5,6,7", "NETs,10", "as:16".
+_FOOTNOTE = re.compile(
+    r"(?:(?<=[a-z\)%\]])|(?<=[a-z\)%\]][\.:,;]))\d{1,2}(?:[,\u2013-]\d{1,2})*(?=[\s\]]|$)"
+)
+
+
+def strip_footnotes(text: str) -> str:
+    """The text with footnote reference numbers blanked (same length, so offsets still hold)."""
+    return _FOOTNOTE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def numbers(text: str) -> set[str]:
+    """The figures a text states (normalised), footnote references excluded."""
+    return {w for w in words(strip_footnotes(text)) if is_number(w)}

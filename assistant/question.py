@@ -1,0 +1,113 @@
+"""What a question asks: weighted concepts, whether it wants a figure, and what it inherits from the chat.
+
+Why weights are IDF: a question's rare words ("price", "epNET", "0.38") decide what answers it; common
+ones ("Cabometyx" in a Cabometyx release) barely do. A word the corpus never uses keeps the highest
+weight, so a question about something the release does not contain cannot reach the coverage an answer
+needs: that is what makes "the release does not say" fall out of scoring rather than of special cases.
+
+Follow-ups ("And in the epNET cohort?") are read against the chat history: the new question's concepts
+stay required, the earlier question's concepts join at half weight, so they pick among passages that
+match the new words without overriding them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .knowledge import Knowledge
+from .lexicon import LIGHT_WORDS, META_WORDS, QUANTITY_WORDS, is_number, stem
+
+_FOLLOWUP_START = re.compile(
+    r"^\s*(and|but|also|what about|how about|what of|same for|and what about|and for|and in|then|or)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(r"\b(it|its|they|their|them|this|that|these|those|there|the same|he|she|his|her)\b", re.I)
+_WANTS_FIGURE = re.compile(
+    r"\b(how (many|much|long|often|large|big|old)|what (percentage|percent|proportion|share|fraction|number)"
+    r"|what( was| is| were| are)? the ([\w-]+ ){0,3}(median|mean|average|rate|ratio|percentage|number|price"
+    r"|cost|dose|dosage|p-?value|interval|rates|ratios|medians)"
+    r"|what (rate|ratio|dose|price|cost)|which year|what year)\b",
+    re.IGNORECASE,
+)
+HISTORY_WEIGHT = 0.5
+LIGHT_WEIGHT = 0.25
+
+
+@dataclass
+class Question:
+    raw: str
+    corrected: str
+    terms: dict[str, float] = field(default_factory=dict)  # concept -> weight, from this question
+    inherited: dict[str, float] = field(default_factory=dict)  # concept -> weight, from the chat history
+    unknown: list[str] = field(default_factory=list)  # concepts the corpus never uses
+    wants_figure: bool = False
+    followup: bool = False
+    retrieval_text: str = ""
+
+    @property
+    def all_terms(self) -> dict[str, float]:
+        merged = dict(self.inherited)
+        merged.update(self.terms)
+        return merged
+
+
+_META_STEMS = {stem(w) for w in META_WORDS}
+_LIGHT_STEMS = {stem(w) for w in LIGHT_WORDS}
+QUANTITY_STEMS = {stem(w) for w in QUANTITY_WORDS}
+
+
+def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list[str]]:
+    top = kn.idf("\x00never")  # the weight of a concept no sentence uses
+    weights: dict[str, float] = {}
+    unknown = []
+    for c in concepts:
+        if c in _META_STEMS:
+            continue
+        w = max(kn.idf(c), 0.3)
+        if kn.df.get(c, 0) == 0:
+            w = top
+            if c not in _LIGHT_STEMS:
+                unknown.append(c)
+        if c in _LIGHT_STEMS:
+            w *= LIGHT_WEIGHT
+        if is_number(c):
+            w = max(w, top * 0.8)  # a figure in a question must be matched
+        weights[c] = max(weights.get(c, 0.0), w)
+    return weights, unknown
+
+
+def is_followup(text: str, own_terms: int) -> bool:
+    return bool(_FOLLOWUP_START.search(text)) or own_terms <= 1 or (own_terms <= 3 and bool(_ANAPHOR.search(text)))
+
+
+def analyse(kn: Knowledge, text: str, history: list[str] | None = None) -> Question:
+    """Analyse ``text``; ``history`` is the chat's earlier user questions, oldest first."""
+    topic: dict[str, float] = {}
+    topic_text = ""
+    for earlier in history or []:
+        q = _single(kn, earlier)
+        if topic and is_followup(earlier, len(q.terms)):
+            topic = {**{k: v for k, v in topic.items()}, **q.terms}
+            topic_text = f"{topic_text} {earlier}"
+        else:
+            topic, topic_text = dict(q.terms), earlier
+    q = _single(kn, text)
+    if topic and is_followup(text, len(q.terms)):
+        q.followup = True
+        q.inherited = {k: v * HISTORY_WEIGHT for k, v in topic.items() if k not in q.terms}
+        q.retrieval_text = f"{topic_text} {q.corrected}"
+    return q
+
+
+def _single(kn: Knowledge, text: str) -> Question:
+    corrected = kn.lexicon.correct_text(text)
+    weights, unknown = _weights(kn, kn.lexicon.concepts(corrected, collapse=True))
+    return Question(
+        raw=text,
+        corrected=corrected,
+        terms=weights,
+        unknown=unknown,
+        wants_figure=bool(_WANTS_FIGURE.search(corrected)),
+        retrieval_text=corrected,
+    )

@@ -1,0 +1,127 @@
+"""``Assistant``: the one object the CLI, the UI, the eval and Python users talk to.
+
+Why a facade: models and the in-memory index are loaded once per process here and reused by every
+``ask``; callers never touch Chroma, BM25 or the embedding model directly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .answer import REFUSAL, Answer, ExtractiveAnswerer
+from .embeddings import PackagedEmbeddings
+from .ingest import IngestReport, Ingestor
+from .knowledge import Knowledge
+from .question import analyse
+from .retrieve import HybridRetriever
+from .settings import Settings
+from .store import IndexMissing, IndexStore
+
+
+class BadQuestion(ValueError):
+    """A question that cannot be asked as given (too long); the message is one line."""
+
+
+def history_questions(history: Sequence[Any] | None) -> list[str]:
+    """User turns from ``[(q, a), ...]`` or Gradio's ``[{"role": ..., "content": ...}, ...]``."""
+    out: list[str] = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
+                out.append(turn["content"])
+        elif isinstance(turn, list | tuple) and turn and isinstance(turn[0], str):
+            out.append(turn[0])
+    return [q for q in out if q.strip()]
+
+
+class Assistant:
+    """Cited answers about the corpus. ``Assistant().ask("...")`` ingests on first use if needed."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = settings or Settings.from_env(**overrides)
+        if settings is not None and overrides:
+            self.settings = settings.replace(**overrides)
+        self.embeddings = PackagedEmbeddings(self.settings.embedding_model, self.settings.embed_batch_size)
+        self._store: IndexStore | None = None
+        self._knowledge: Knowledge | None = None
+        self._retriever: HybridRetriever | None = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._lock = threading.RLock()
+
+    # --- index -------------------------------------------------------------------------------------
+    @property
+    def store(self) -> IndexStore:
+        if self._store is None:
+            self._store = IndexStore(self.settings)
+        return self._store
+
+    def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
+        with self._lock:
+            report = Ingestor(self.settings, self.embeddings, self.store).run(paths, rebuild=rebuild, progress=progress)
+            self._knowledge = None
+            return report
+
+    def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
+        """Build the index from the corpus if there is none yet (first start of the UI or CLI)."""
+        if self.store.active() is None:
+            return self.ingest(progress=progress)
+        return None
+
+    def _load(self) -> tuple[Knowledge, HybridRetriever, ExtractiveAnswerer]:
+        with self._lock:
+            if self._knowledge is None:
+                kn = Knowledge.load(self.store)
+                self._retriever = HybridRetriever.build(kn, self.store.client, self.embeddings, self.settings)
+                self._answerer = ExtractiveAnswerer(kn, self.embeddings, self.settings)
+                self._knowledge = kn
+            return self._knowledge, self._retriever, self._answerer
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self._load()[0]
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._load()[1]
+
+    # --- asking ------------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        started = time.perf_counter()
+        text = (question or "").strip()
+        if not text:
+            return Answer("Please type a question about the release.", refused=True, question=question or "")
+        if len(text) > self.settings.max_question_chars:
+            raise BadQuestion(
+                f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars} "
+                "(ASSISTANT_MAX_QUESTION_CHARS)"
+            )
+        try:
+            kn, retriever, answerer = self._load()
+        except IndexMissing:
+            self.ensure_index()
+            kn, retriever, answerer = self._load()
+        q = analyse(kn, text, history_questions(history))
+        qvec = np.asarray(self.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
+        hits = retriever.search(q.retrieval_text, qvec)
+        answer = answerer.run(q, hits, qvec)
+        answer.resolved_question = q.retrieval_text
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[tuple[str, Answer | None]]:
+        """Yield the answer text as it grows, then ``(text, answer)`` once complete."""
+        answer = self.ask(question, history)
+        shown = ""
+        for piece in answer.text.split(" "):
+            shown = f"{shown} {piece}" if shown else piece
+            yield shown, None
+        yield answer.text, answer
+
+
+__all__ = ["Assistant", "Answer", "BadQuestion", "REFUSAL"]
