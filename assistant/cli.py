@@ -1,0 +1,140 @@
+"""``assistant`` command line: ingest, ask, chat, eval.
+
+Why errors are caught here: the users of this tool are not Python developers; a traceback tells them
+nothing. Every known failure becomes one line on stderr and a non-zero exit code (1: the work failed,
+2: the command was used wrongly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _settings(args: argparse.Namespace):
+    from .settings import Settings
+
+    return Settings.from_env(
+        corpus_dir=getattr(args, "corpus_dir", None),
+        index_dir=getattr(args, "index_dir", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        generator=getattr(args, "generator", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .service import Assistant
+
+    bot = Assistant(_settings(args))
+    report = bot.ingest([Path(p) for p in args.paths] or None, rebuild=args.rebuild)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.chunks else 1
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .service import Assistant, BadQuestion
+
+    settings = _settings(args)
+    if not args.question.strip():
+        raise BadQuestion("the question is empty")
+    if len(args.question) > settings.max_question_chars:
+        raise BadQuestion(f"the question is {len(args.question)} characters; the limit is {settings.max_question_chars}")
+    bot = Assistant(settings)
+    history = json.loads(Path(args.history).read_text()) if args.history else None
+    answer = bot.ask(args.question, history=history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print()
+        for c in answer.citations:
+            print(f"[{c.n}] {c.source} chars {c.start}-{c.end} (score {c.score:.2f})")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .ui import launch
+
+    launch(_settings(args))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation.runner import main as eval_main
+
+    return eval_main(args, _settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Cited answers about press releases, offline."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus-dir", help="folder of releases (ASSISTANT_CORPUS_DIR; default: corpus/)")
+    common.add_argument("--index-dir", help="where the embedded Chroma index lives (ASSISTANT_INDEX_DIR)")
+    common.add_argument("--chroma-url", help="use a Chroma server instead, http://host:port (ASSISTANT_CHROMA_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="index the corpus (incremental, atomic)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the corpus dir)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print {text, citations, refused} as JSON")
+    p.add_argument("--history", help="JSON file of earlier turns: [[question, answer], ...]")
+    p.add_argument("--generator", choices=["extractive"], help="answerer (ASSISTANT_GENERATOR)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="start the chat UI (http://127.0.0.1:7860)")
+    p.add_argument("--host", help="interface to listen on (ASSISTANT_HOST; default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; default 7860)")
+    p.add_argument("--generator", choices=["extractive"], help="answerer (ASSISTANT_GENERATOR)")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("eval", parents=[common], help="run the eval set and write a report")
+    p.add_argument("--qa", help="question/answer JSONL (default: eval/qa.jsonl)")
+    p.add_argument("--out", help="report folder (default: eval/out)")
+    p.add_argument("--generator", default=None, help="extractive (default) or baseline; comma-separated for both")
+    p.add_argument("--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml is missed")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .service import BadQuestion
+    from .store import IndexUnavailable
+
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except (BadQuestion, IndexUnavailable, FileNotFoundError, ValueError, json.JSONDecodeError) as exc:
+        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # last resort: still one line, with the type so a bug report can name it
+        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

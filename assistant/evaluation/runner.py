@@ -1,0 +1,223 @@
+"""``assistant eval``: run the Q/A set against the product (and the tutorial baseline), score, report, gate.
+
+Why every exception is a failure: an eval that skips what crashes reports a better product than users get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import tomllib
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+
+from ..loaders import load_text
+from ..settings import REPO_ROOT, Settings
+from .metrics import Judged, judge, summarise
+
+GATED = {
+    "answer_accuracy": ">=",
+    "refusal_accuracy": ">=",
+    "citation_recall": ">=",
+    "citation_precision": ">=",
+    "offset_validity": ">=",
+    "unsupported_number_rate": "<=",
+}
+
+
+def load_items(path: Path) -> list[dict]:
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    return items
+
+
+def source_texts(settings: Settings) -> dict[str, str]:
+    from ..loaders import discover, relative_source
+
+    return {
+        relative_source(p, settings.corpus_dir): load_text(p)
+        for p in discover([settings.corpus_dir], settings.corpus_dir)
+    }
+
+
+def support_spans(item: dict, sources: dict[str, str]) -> list[tuple[str, int, int]]:
+    spans = []
+    for quote in item.get("support", []):
+        for name, text in sources.items():
+            at = text.find(quote)
+            if at >= 0:
+                spans.append((name, at, at + len(quote)))
+                break
+    return spans
+
+
+class ProductSystem:
+    name = "extractive"
+
+    def __init__(self, settings: Settings) -> None:
+        from ..service import Assistant
+
+        self.bot = Assistant(settings)
+        self.bot.ensure_index(progress=False)
+
+    def ask(self, question: str, history: list | None = None) -> dict:
+        answer = self.bot.ask(question, history=history)
+        hits = self.bot.retriever.search(answer.resolved_question or question)
+        d = answer.to_dict()
+        d["retrieved"] = [(h.chunk.source, h.chunk.start, h.chunk.end) for h in hits]
+        return d
+
+
+def rank_of_support(retrieved: list, spans: list[tuple[str, int, int]]) -> int | None:
+    for rank, (source, start, end) in enumerate(retrieved, start=1):
+        if any(s == source and start <= a and b <= end for s, a, b in spans):
+            return rank
+    return None
+
+
+def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
+    judged: list[Judged] = []
+    latencies: list[float] = []
+    rows = []
+    errors = 0
+    hits = ranks = scored = 0
+    for item in items:
+        try:
+            history = []
+            for earlier in item.get("history", []):
+                history.append((earlier, system.ask(earlier, history=list(history))["text"]))
+            t0 = time.perf_counter()
+            out = system.ask(item["question"], history=history)
+            latencies.append((time.perf_counter() - t0) * 1000)
+        except Exception as exc:  # counted as a failure, never skipped
+            errors += 1
+            rows.append({"id": item["id"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()})
+            continue
+        j = judge(item, out["text"], out["refused"], out["citations"], sources)
+        judged.append(j)
+        spans = support_spans(item, sources)
+        rank = rank_of_support(out.get("retrieved", []), spans) if spans else None
+        if spans:
+            scored += 1
+            if rank is not None:
+                hits += 1
+                ranks += 1.0 / rank
+        rows.append({"id": item["id"], "kind": item.get("kind", ""), "question": item["question"],
+                     "text": out["text"], "refused": out["refused"], "correct": j.correct,
+                     "missing": j.missing, "unsupported": j.unsupported, "support_rank": rank})
+    summary = summarise(judged, latencies, errors)
+    summary["retrieval_hit_at_k"] = hits / scored if scored else 0.0
+    summary["retrieval_mrr"] = ranks / scored if scored else 0.0
+    return {"summary": summary, "rows": rows, "judged": [asdict(j) for j in judged]}
+
+
+def check_gate(summary: dict, thresholds: dict) -> list[str]:
+    failures = []
+    for key, op in GATED.items():
+        if key not in thresholds:
+            continue
+        value, limit = summary[key], thresholds[key]
+        ok = value >= limit if op == ">=" else value <= limit
+        if not ok:
+            failures.append(f"{key} = {value:.3f} (needs {op} {limit})")
+    return failures
+
+
+def write_report(out_dir: Path, results: dict[str, dict], failures: list[str]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    keys = ["answer_accuracy", "answerable_accuracy", "refusal_accuracy", "false_refusals", "citation_recall",
+            "citation_precision", "offset_validity", "unsupported_number_rate", "retrieval_hit_at_k",
+            "retrieval_mrr", "latency_p50_ms", "latency_p95_ms", "errors", "items"]
+    names = list(results)
+    lines = ["# Eval report", "", "| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for k in keys:
+        lines.append(f"| {k} | " + " | ".join(_fmt(results[n]["summary"][k]) for n in names) + " |")
+    lines += ["", "Gate: " + ("PASSED" if not failures else "FAILED: " + "; ".join(failures)), ""]
+    for n in names:
+        wrong = [r for r in results[n]["rows"] if not r.get("correct")]
+        lines += [f"## {n}: {len(wrong)} wrong", ""]
+        for r in wrong:
+            lines.append(f"- `{r['id']}` {r.get('question', '')} -> {str(r.get('text', r.get('error')))[:200]!r}")
+        lines.append("")
+    (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    _chart(out_dir / "report.png", results)
+
+
+def _fmt(v) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def _chart(path: Path, results: dict[str, dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    keys = ["answer_accuracy", "refusal_accuracy", "citation_recall", "citation_precision",
+            "offset_validity", "unsupported_number_rate", "retrieval_hit_at_k"]
+    x = np.arange(len(keys))
+    width = 0.8 / max(1, len(results))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    for i, (name, res) in enumerate(results.items()):
+        ax.bar(x + i * width, [res["summary"][k] for k in keys], width, label=name)
+    ax.set_xticks(x + width * (len(results) - 1) / 2, [k.replace("_", "\n") for k in keys], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Eval: product vs. tutorial baseline")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def print_table(results: dict[str, dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="assistant eval")
+    table.add_column("metric")
+    for name in results:
+        table.add_column(name, justify="right")
+    for k in next(iter(results.values()))["summary"]:
+        table.add_row(k, *(_fmt(results[n]["summary"][k]) for n in results))
+    Console().print(table)
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    qa = Path(args.qa) if args.qa else REPO_ROOT / "eval" / "qa.jsonl"
+    out_dir = Path(args.out) if args.out else REPO_ROOT / "eval" / "out"
+    items = load_items(qa)
+    sources = source_texts(settings)
+    names = [n.strip() for n in (args.generator or "extractive,baseline").split(",") if n.strip()]
+    results: dict[str, dict] = {}
+    product = None
+    for name in names:
+        if name == "extractive":
+            product = ProductSystem(settings)
+            system = product
+        elif name == "baseline":
+            from ..embeddings import PackagedEmbeddings
+            from .baseline import TutorialBaseline
+
+            system = TutorialBaseline(settings, product.bot.embeddings if product else PackagedEmbeddings())
+        else:
+            raise ValueError(f"unknown generator {name!r} (extractive, baseline)")
+        results[name] = run_system(system, items, sources)
+    thresholds = tomllib.loads((REPO_ROOT / "eval" / "thresholds.toml").read_text())
+    failures = check_gate(results["extractive"]["summary"], thresholds) if "extractive" in results else []
+    write_report(out_dir, results, failures)
+    print_table(results)
+    print(f"report: {out_dir / 'report.md'}")
+    if failures:
+        print("gate: FAILED: " + "; ".join(failures))
+        return 1 if args.gate else 0
+    print("gate: passed")
+    return 0
