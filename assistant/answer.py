@@ -33,7 +33,7 @@ COVERAGE_WEIGHT = 0.6
 COMPLEMENT_SHARE = 0.15
 TIE_RATIO = 0.97
 MAX_LIST_ITEMS = 12
-MIN_OWN_SHARE = 0.4
+MIN_OWN_SHARE = 0.3
 REFUSAL = "The release does not say"
 
 
@@ -78,9 +78,10 @@ class Candidate:
     full: set[str]  # concepts the sentence itself contains
     has_figure: bool
     own: float = 0.0  # share of the question's weight found in the sentence itself
+    specific_ok: bool = True  # every name, code, figure of the question is in the sentence or beside it
 
     def passes(self, s: Settings) -> bool:
-        if self.coverage < s.min_coverage or self.own < MIN_OWN_SHARE:
+        if self.coverage < s.min_coverage or self.own < MIN_OWN_SHARE or not self.specific_ok:
             return False
         # Embeddings blur names ("Who is Christelle Huguet?" ~ 0.03), so full coverage stands on its own.
         return self.similarity >= s.min_similarity or self.coverage >= 0.999
@@ -154,7 +155,8 @@ class ExtractiveAnswerer:
                     got += CONTEXT_CREDIT * w
                 elif t in QUANTITY_STEMS and has_figure and t not in unknown:
                     got += QUANTITY_CREDIT * w
-            out.append(Candidate(ref, got / total, float(sim), full, has_figure, mine / total))
+            specific_ok = all(t in own or t in ctx for t in q.specific)
+            out.append(Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok))
         out.sort(key=lambda c: -c.score)
         return out
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .chunking import Chunk
-from .lexicon import Lexicon, lexical_tokens, strip_footnotes
+from .lexicon import Lexicon, strip_footnotes
 from .store import ActiveIndex, IndexMissing, IndexStore
 
 
@@ -67,7 +67,11 @@ class Knowledge:
         self.chunks = chunks
         self.chunk_index = {(c.source, c.start): i for i, c in enumerate(chunks)}
         self.lexicon = Lexicon(c.text for c in chunks)
-        self.bm25 = BM25Okapi([lexical_tokens(c.text) or ["\x00"] for c in chunks]) if chunks else None
+        # BM25 over concepts, so "progression-free survival" in a query finds "PFS" in a chunk.
+        self.bm25 = (
+            BM25Okapi([self.lexicon.concepts(strip_footnotes(c.text)) or ["\x00"] for c in chunks])
+            if chunks else None
+        )
         self.texts: dict[str, SourceText] = {}
         by_source: dict[str, dict[int, SentenceRef]] = {}
         for c in chunks:

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
+# Upper-case abbreviations that would otherwise read as stop words ("US" is not "us").
+_CAPS = {"US": "usa", "U.S.": "usa", "U.S.A.": "usa", "IT": "it-sector"}
 _NUMBER = re.compile(r"^\d+(?:[.,:]\d+)*%?$")
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -43,11 +45,11 @@ LIGHT_WORDS = {
     "use", "used", "get", "got", "make", "made", "look", "include", "included", "includes", "thing",
     "things", "exactly", "specific", "specifically", "overall", "main", "key", "also",
 }
-#: Words that ask for a quantity; a sentence with a number answers them even if it lacks the word.
+#: Words that ask for a *kind* of answer (a quantity); a sentence with a figure answers them even if it
+#: lacks the word. Topical quantities ("price", "dose") are not here: they must be matched like any word.
 QUANTITY_WORDS = {
-    "rate", "ratio", "percentage", "percent", "proportion", "number", "count",
-    "total", "figure", "price", "cost", "dose", "dosage", "size", "age", "duration", "long", "many", "much",
-    "likely", "value", "year", "month", "date",
+    "rate", "ratio", "percentage", "percent", "proportion", "share", "number", "count", "total", "figure",
+    "value", "long", "many", "much", "duration", "likely", "year", "month", "date",
 }
 _KEEP = {"first", "last", "system", "found", "side", "full", "well", "back", "part", "top", "bottom", "move",
          "interest", "amount", "fire", "bill", "call", "show", "find", "give", "take", "see", "serious",
@@ -70,6 +72,10 @@ def _stemmer():
 
 def normalize(token: str) -> str:
     """Lower-case, American spelling, digits for number words, bare numbers ("1,500" -> "1500")."""
+    if token in _CAPS:
+        return _CAPS[token]
+    if token.endswith(".") and token[:1].isupper():
+        token = token.replace(".", "")
     t = token.lower()
     if t in _NUMBER_WORDS:
         return _NUMBER_WORDS[t]
@@ -154,6 +160,7 @@ class Lexicon:
         self._aliases: dict[tuple[str, ...], str] = {}
         self._max_len = 1
         self._expansions: dict[str, set[str]] | None = None
+        self._keys: set[str] | None = None
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
         for short, long in _glossary():
@@ -177,6 +184,12 @@ class Lexicon:
         self._aliases.setdefault(seq, key)
         self._max_len = max(self._max_len, len(seq))
         self._expansions = None
+        self._keys = None
+
+    def is_alias_key(self, concept: str) -> bool:
+        if self._keys is None:
+            self._keys = set(self._aliases.values())
+        return concept in self._keys
 
     def expansions(self) -> dict[str, set[str]]:
         """For each alias key, the concepts of its long forms ("pnet" -> pancreat, net, neuroendocrin...),
@@ -243,7 +256,9 @@ class Lexicon:
     def _fix_token(self, token: str) -> str:
         norm = normalize(token)
         fixed = self.correct(norm)
-        return token if fixed == norm else fixed
+        if fixed == norm:
+            return token
+        return fixed[:1].upper() + fixed[1:] if token[:1].isupper() else fixed  # a name stays a name
 
 
 @functools.lru_cache(maxsize=1)

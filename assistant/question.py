@@ -31,6 +31,8 @@ _WANTS_FIGURE = re.compile(
     re.IGNORECASE,
 )
 HISTORY_WEIGHT = 0.5
+UNKNOWN_SHARE = 0.6
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9\-]*")
 LIGHT_WEIGHT = 0.25
 
 
@@ -41,6 +43,8 @@ class Question:
     terms: dict[str, float] = field(default_factory=dict)  # concept -> weight, from this question
     inherited: dict[str, float] = field(default_factory=dict)  # concept -> weight, from the chat history
     unknown: list[str] = field(default_factory=list)  # concepts the corpus never uses
+    #: Names, codes, figures and defined terms ("Europe", "A021602", "OS"): an answer must contain each.
+    specific: set[str] = field(default_factory=set)
     wants_figure: bool = False
     followup: bool = False
     retrieval_text: str = ""
@@ -65,8 +69,12 @@ def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list
         if c in _META_STEMS:
             continue
         w = max(kn.idf(c), 0.3)
-        if kn.df.get(c, 0) == 0:
-            w = top
+        if kn.df.get(c, 0) == 0 and c in QUANTITY_STEMS:
+            w = top * LIGHT_WEIGHT  # "how long", "what share": the kind of answer, not its topic
+        elif kn.df.get(c, 0) == 0:
+            # Unused by the corpus: weighty, but not decisive alone (paraphrases use words a release
+            # does not); names and codes the corpus lacks are caught by the ``specific`` rule instead.
+            w = top * UNKNOWN_SHARE
             if c not in _LIGHT_STEMS:
                 unknown.append(c)
         if c in _LIGHT_STEMS:
@@ -75,6 +83,16 @@ def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list
             w = max(w, top * 0.8)  # a figure in a question must be matched
         weights[c] = max(weights.get(c, 0.0), w)
     return weights, unknown
+
+
+def specific_concepts(kn: Knowledge, text: str, concepts: list[str]) -> set[str]:
+    """Concepts of capitalised words (not the first), codes, figures, and defined abbreviations."""
+    out = {c for c in concepts if is_number(c) or kn.lexicon.is_alias_key(c)}
+    for i, m in enumerate(_WORD.finditer(text)):
+        token = m.group(0)
+        if any(ch.isdigit() for ch in token) or (i > 0 and any(ch.isupper() for ch in token)):
+            out.update(kn.lexicon.concepts(token, collapse=True))
+    return out
 
 
 def is_followup(text: str, own_terms: int) -> bool:
@@ -102,12 +120,14 @@ def analyse(kn: Knowledge, text: str, history: list[str] | None = None) -> Quest
 
 def _single(kn: Knowledge, text: str) -> Question:
     corrected = kn.lexicon.correct_text(text)
-    weights, unknown = _weights(kn, kn.lexicon.concepts(corrected, collapse=True))
+    concepts = kn.lexicon.concepts(corrected, collapse=True)
+    weights, unknown = _weights(kn, concepts)
     return Question(
         raw=text,
         corrected=corrected,
         terms=weights,
         unknown=unknown,
+        specific=specific_concepts(kn, corrected, concepts) & set(weights),
         wants_figure=bool(_WANTS_FIGURE.search(corrected)),
         retrieval_text=corrected,
     )

@@ -20,7 +20,6 @@ from pydantic import ConfigDict
 from .chunking import Chunk
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge
-from .lexicon import lexical_tokens
 from .settings import Settings
 
 
@@ -62,7 +61,7 @@ class HybridRetriever(BaseRetriever):
         )
         dense_ids = [index[(d.metadata["source"], int(d.metadata["start"]))] for d, _ in dense]
         lexical_ids: list[int] = []
-        tokens = lexical_tokens(query)
+        tokens = kn.lexicon.concepts(query, collapse=True)
         if tokens and kn.bm25 is not None:
             scores = kn.bm25.get_scores(tokens)
             order = np.argsort(-scores)[: self.settings.lexical_k]
