@@ -1,0 +1,41 @@
+"""The eval's metric code on known-good and known-bad answers, and the settings object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evaluation.metrics import judge, summarise
+from assistant.settings import Settings
+
+SOURCE = {"r.txt": "Median PFS was 13.8 months versus 4.4 months (HR 0.23)."}
+ITEM = {"id": "x", "question": "PFS?", "facts": ["13.8 months"], "support": ["13.8 months"]}
+GOOD_CITE = {"n": 1, "source": "r.txt", "quote": "Median PFS was 13.8 months", "start": 0, "end": 26}
+
+
+def test_known_good_answer_scores_full():
+    j = judge(ITEM, "Median PFS was 13.8 months [1]", False, [GOOD_CITE], SOURCE)
+    s = summarise([j], [10.0])
+    assert j.correct and s["citation_recall"] == 1.0 and s["citation_precision"] == 1.0
+    assert s["offset_validity"] == 1.0 and s["unsupported_number_rate"] == 0.0
+
+
+def test_known_bad_answer_is_caught():
+    bad_cite = {"n": 1, "source": "r.txt", "quote": "versus 4.4 months", "start": 0, "end": 17}  # wrong offsets
+    j = judge(ITEM, "Median PFS was 12.1 months [1]", False, [bad_cite], SOURCE)
+    s = summarise([j], [10.0])
+    assert not j.correct and j.unsupported == ["12.1"]
+    assert s["citation_recall"] == 0.0 and s["citation_precision"] == 0.0
+    assert s["offset_validity"] == 0.0 and s["unsupported_number_rate"] > 0
+
+
+def test_unanswerable_must_be_refused():
+    item = {"id": "u", "question": "Price?", "answerable": False}
+    assert judge(item, "The release does not say.", True, [], SOURCE).correct
+    assert not judge(item, "It costs 5 dollars.", False, [], SOURCE).correct
+
+
+def test_settings_env_and_overrides(tmp_path):
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path), "ASSISTANT_TOP_K": "9", "ASSISTANT_MIN_COVERAGE": "0.5"}
+    s = Settings.from_env(env)
+    assert s.index_dir == Path(tmp_path).resolve() and s.top_k == 9 and s.min_coverage == 0.5
+    assert Settings.from_env(env, top_k=3).top_k == 3
