@@ -219,7 +219,9 @@ class ExtractiveAnswerer:
 
     def _refuse(self, q: Question, closest: Candidate | None, why: str | None) -> Answer:
         if q.unknown:
-            words = sorted({w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)})
+            words = sorted(
+                {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
+            )
             shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in words) or "what you asked"
             text = f"{REFUSAL}: it never mentions {shown}."
         elif why:
@@ -229,5 +231,7 @@ class ExtractiveAnswerer:
         if closest is None:
             return Answer(text, [], True, q.raw)
         quote = self.kn.text(closest.ref)
-        cite = Citation(1, closest.ref.source, quote, closest.ref.start, closest.ref.end, round(closest.score, 4))
+        cite = Citation(
+            1, closest.ref.source, quote, closest.ref.start, closest.ref.end, round(closest.score, 4)
+        )
         return Answer(f"{text} The closest passage: {quote} [1]", [cite], True, q.raw)

@@ -54,14 +54,23 @@ class Chunk:
     def from_record(cls, text: str, meta: dict) -> Chunk:
         sentences = [Sentence(a, b, p, bool(h)) for a, b, p, h in json.loads(meta["sentences"])]
         doc_meta = {k[4:]: str(v) for k, v in meta.items() if k.startswith("doc_")}
-        return cls(meta["source"], int(meta["start"]), int(meta["end"]), text, sentences,
-                   str(meta.get("section", "")), doc_meta)
+        return cls(
+            meta["source"],
+            int(meta["start"]),
+            int(meta["end"]),
+            text,
+            sentences,
+            str(meta.get("section", "")),
+            doc_meta,
+        )
 
 
 class Chunker:
     """Turns a SourceDocument into Chunks (see the module docstring for the rules)."""
 
-    def __init__(self, detector: BoilerplateDetector, max_chars: int = 700, overlap_sentences: int = 1) -> None:
+    def __init__(
+        self, detector: BoilerplateDetector, max_chars: int = 700, overlap_sentences: int = 1
+    ) -> None:
         self.detector = detector
         self.max_chars = max_chars
         self.overlap = overlap_sentences
@@ -86,7 +95,9 @@ class Chunker:
             if not group:
                 return []
             start, end = group[0].start, group[-1].end
-            out.append(Chunk(doc.source, start, end, text[start:end], list(group), group_section, doc.metadata))
+            out.append(
+                Chunk(doc.source, start, end, text[start:end], list(group), group_section, doc.metadata)
+            )
             if keep_overlap and self.overlap > 0 and len(group) > self.overlap:
                 return [s for s in group[-self.overlap :] if not s.heading]
             return []

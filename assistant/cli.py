@@ -52,7 +52,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.question.strip():
         raise BadQuestion("the question is empty")
     if len(args.question) > settings.max_question_chars:
-        raise BadQuestion(f"the question is {len(args.question)} characters; the limit is {settings.max_question_chars}")
+        raise BadQuestion(
+            f"the question is {len(args.question)} characters; the limit is {settings.max_question_chars}"
+        )
     bot = Assistant(settings)
     history = json.loads(Path(args.history).read_text()) if args.history else None
     answer = bot.ask(args.question, history=history)
@@ -87,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus-dir", help="folder of releases (ASSISTANT_CORPUS_DIR; default: corpus/)")
     common.add_argument("--index-dir", help="where the embedded Chroma index lives (ASSISTANT_INDEX_DIR)")
-    common.add_argument("--chroma-url", help="use a Chroma server instead, http://host:port (ASSISTANT_CHROMA_URL)")
+    common.add_argument(
+        "--chroma-url", help="use a Chroma server instead, http://host:port (ASSISTANT_CHROMA_URL)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="index the corpus (incremental, atomic)")
@@ -111,8 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="run the eval set and write a report")
     p.add_argument("--qa", help="question/answer JSONL (default: eval/qa.jsonl)")
     p.add_argument("--out", help="report folder (default: eval/out)")
-    p.add_argument("--generator", default=None, help="extractive (default) or baseline; comma-separated for both")
-    p.add_argument("--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml is missed")
+    p.add_argument(
+        "--generator", default=None, help="extractive (default) or baseline; comma-separated for both"
+    )
+    p.add_argument(
+        "--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml is missed"
+    )
     p.set_defaults(func=cmd_eval)
     return parser
 

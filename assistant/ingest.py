@@ -53,7 +53,9 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def load_documents(paths: list[Path], root: Path, max_bytes: int, warnings: list[str]) -> list[SourceDocument]:
+def load_documents(
+    paths: list[Path], root: Path, max_bytes: int, warnings: list[str]
+) -> list[SourceDocument]:
     docs = []
     for path in discover(paths, root):
         try:
@@ -72,8 +74,12 @@ def load_documents(paths: list[Path], root: Path, max_bytes: int, warnings: list
 class Ingestor:
     """One job: make the index mirror the given corpus paths."""
 
-    def __init__(self, settings: Settings, embeddings: PackagedEmbeddings | None = None,
-                 store: IndexStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: PackagedEmbeddings | None = None,
+        store: IndexStore | None = None,
+    ) -> None:
         self.settings = settings
         self._embeddings = embeddings
         self._store = store
@@ -86,10 +92,14 @@ class Ingestor:
     @property
     def embeddings(self) -> PackagedEmbeddings:
         if self._embeddings is None:
-            self._embeddings = PackagedEmbeddings(self.settings.embedding_model, self.settings.embed_batch_size)
+            self._embeddings = PackagedEmbeddings(
+                self.settings.embedding_model, self.settings.embed_batch_size
+            )
         return self._embeddings
 
-    def run(self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
+    def run(
+        self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None
+    ) -> IngestReport:
         started = time.perf_counter()
         root = self.settings.corpus_dir
         paths = [Path(p).resolve() for p in (paths or [root])]
@@ -103,7 +113,9 @@ class Ingestor:
         try:
             lock.acquire(timeout=600)
         except Timeout as exc:
-            raise IndexUnavailable("another ingest has held the index lock for 10 minutes; try again later") from exc
+            raise IndexUnavailable(
+                "another ingest has held the index lock for 10 minutes; try again later"
+            ) from exc
         try:
             return self._run_locked(paths, root, rebuild, progress, started)
         finally:

@@ -70,7 +70,8 @@ class Knowledge:
         # BM25 over concepts, so "progression-free survival" in a query finds "PFS" in a chunk.
         self.bm25 = (
             BM25Okapi([self.lexicon.concepts(strip_footnotes(c.text)) or ["\x00"] for c in chunks])
-            if chunks else None
+            if chunks
+            else None
         )
         self.texts: dict[str, SourceText] = {}
         by_source: dict[str, dict[int, SentenceRef]] = {}
@@ -81,7 +82,9 @@ class Knowledge:
                 bucket[s.start] = SentenceRef(c.source, s.start, s.end, s.paragraph, s.heading, c.section)
         for t in self.texts.values():
             t.finish()
-        self.sentences: dict[str, list[SentenceRef]] = {k: [v[i] for i in sorted(v)] for k, v in by_source.items()}
+        self.sentences: dict[str, list[SentenceRef]] = {
+            k: [v[i] for i in sorted(v)] for k, v in by_source.items()
+        }
         self._positions = {
             (ref.source, ref.start): i for refs in self.sentences.values() for i, ref in enumerate(refs)
         }

@@ -19,8 +19,20 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
 _CAPS = {"US": "usa", "U.S.": "usa", "U.S.A.": "usa", "IT": "it-sector"}
 _NUMBER = re.compile(r"^\d+(?:[.,:]\d+)*%?$")
 _NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "hundred": "100",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "hundred": "100",
 }
 _BRITISH = [
     (re.compile(r"(?<=[a-z]{3})our(s?)$"), r"or\1"),  # tumour -> tumor
@@ -33,27 +45,139 @@ _BRITISH = [
 
 #: Words about the document rather than its content ("what does the release say about ...").
 META_WORDS = {
-    "release", "press", "say", "says", "said", "state", "states", "stated", "mention", "mentioned",
-    "mentions", "according", "tell", "document", "announcement", "announce", "announced", "text", "article",
-    "describe", "described", "explain", "please", "know", "list", "name", "give", "provide", "detail",
-    "details", "information", "info",
+    "release",
+    "press",
+    "say",
+    "says",
+    "said",
+    "state",
+    "states",
+    "stated",
+    "mention",
+    "mentioned",
+    "mentions",
+    "according",
+    "tell",
+    "document",
+    "announcement",
+    "announce",
+    "announced",
+    "text",
+    "article",
+    "describe",
+    "described",
+    "explain",
+    "please",
+    "know",
+    "list",
+    "name",
+    "give",
+    "provide",
+    "detail",
+    "details",
+    "information",
+    "info",
 }
 #: Generic words that carry little of a question's meaning; they count at a quarter of their weight.
 LIGHT_WORDS = {
-    "do", "does", "did", "show", "shown", "showed", "find", "found", "result", "results", "outcome", "outcomes",
-    "data", "value", "kind", "type", "way", "happen", "happened", "mean", "means", "involve", "involved",
-    "use", "used", "get", "got", "make", "made", "look", "include", "included", "includes", "thing",
-    "things", "exactly", "specific", "specifically", "overall", "main", "key", "also",
+    "do",
+    "does",
+    "did",
+    "show",
+    "shown",
+    "showed",
+    "find",
+    "found",
+    "result",
+    "results",
+    "outcome",
+    "outcomes",
+    "data",
+    "value",
+    "kind",
+    "type",
+    "way",
+    "happen",
+    "happened",
+    "mean",
+    "means",
+    "involve",
+    "involved",
+    "use",
+    "used",
+    "get",
+    "got",
+    "make",
+    "made",
+    "look",
+    "include",
+    "included",
+    "includes",
+    "thing",
+    "things",
+    "exactly",
+    "specific",
+    "specifically",
+    "overall",
+    "main",
+    "key",
+    "also",
 }
 #: Words that ask for a *kind* of answer (a quantity); a sentence with a figure answers them even if it
 #: lacks the word. Topical quantities ("price", "dose") are not here: they must be matched like any word.
 QUANTITY_WORDS = {
-    "rate", "ratio", "percentage", "percent", "proportion", "share", "number", "count", "total", "figure",
-    "value", "long", "many", "much", "duration", "likely", "year", "month", "date",
+    "rate",
+    "ratio",
+    "percentage",
+    "percent",
+    "proportion",
+    "share",
+    "number",
+    "count",
+    "total",
+    "figure",
+    "value",
+    "long",
+    "many",
+    "much",
+    "duration",
+    "likely",
+    "year",
+    "month",
+    "date",
 }
-_KEEP = {"first", "last", "system", "found", "side", "full", "well", "back", "part", "top", "bottom", "move",
-         "interest", "amount", "fire", "bill", "call", "show", "find", "give", "take", "see", "serious",
-         "describe", "detail", "empty", "name", "put", "keep", "go"}
+_KEEP = {
+    "first",
+    "last",
+    "system",
+    "found",
+    "side",
+    "full",
+    "well",
+    "back",
+    "part",
+    "top",
+    "bottom",
+    "move",
+    "interest",
+    "amount",
+    "fire",
+    "bill",
+    "call",
+    "show",
+    "find",
+    "give",
+    "take",
+    "see",
+    "serious",
+    "describe",
+    "detail",
+    "empty",
+    "name",
+    "put",
+    "keep",
+    "go",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,7 +365,12 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The corpus word a mistyped question word most likely meant; the word itself if none is close."""
-        if len(word) < 5 or any(ch.isdigit() for ch in word) or word in self.vocabulary or word in stopwords():
+        if (
+            len(word) < 5
+            or any(ch.isdigit() for ch in word)
+            or word in self.vocabulary
+            or word in stopwords()
+        ):
             return word
         from rapidfuzz import fuzz, process
 
@@ -273,9 +402,7 @@ def _glossary() -> tuple[tuple[str, str], ...]:
 
 
 # Footnote references glued to the end of a word or sentence: "cancer.5,6,7", "NETs,10", "as:16".
-_FOOTNOTE = re.compile(
-    r"(?:(?<=[a-z\)%\]])|(?<=[a-z\)%\]][\.:,;]))\d{1,2}(?:[,\u2013-]\d{1,2})*(?=[\s\]]|$)"
-)
+_FOOTNOTE = re.compile(r"(?:(?<=[a-z\)%\]])|(?<=[a-z\)%\]][\.:,;]))\d{1,2}(?:[,\u2013-]\d{1,2})*(?=[\s\]]|$)")
 
 
 def strip_footnotes(text: str) -> str:

@@ -93,7 +93,9 @@ def discover(paths: list[Path], corpus_dir: Path) -> list[Path]:
     for p in paths:
         candidates = [p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file())
         for c in candidates:
-            if c.suffix.lower() not in SUPPORTED_SUFFIXES or any(part.startswith(".") for part in c.parts[-1:]):
+            if c.suffix.lower() not in SUPPORTED_SUFFIXES or any(
+                part.startswith(".") for part in c.parts[-1:]
+            ):
                 continue
             real = c.resolve()
             if c.is_symlink() and root not in real.parents:

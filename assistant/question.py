@@ -22,7 +22,9 @@ _FOLLOWUP_START = re.compile(
     r"^\s*(and|but|also|what about|how about|what of|same for|and what about|and for|and in|then|or)\b",
     re.IGNORECASE,
 )
-_ANAPHOR = re.compile(r"\b(it|its|they|their|them|this|that|these|those|there|the same|he|she|his|her)\b", re.I)
+_ANAPHOR = re.compile(
+    r"\b(it|its|they|their|them|this|that|these|those|there|the same|he|she|his|her)\b", re.I
+)
 _WANTS_FIGURE = re.compile(
     r"\b(how (many|much|long|often|large|big|old)|what (percentage|percent|proportion|share|fraction|number)"
     r"|what( was| is| were| are)? the ([\w-]+ ){0,3}(median|mean|average|rate|ratio|percentage|number|price"
@@ -96,7 +98,11 @@ def specific_concepts(kn: Knowledge, text: str, concepts: list[str]) -> set[str]
 
 
 def is_followup(text: str, own_terms: int) -> bool:
-    return bool(_FOLLOWUP_START.search(text)) or own_terms <= 1 or (own_terms <= 3 and bool(_ANAPHOR.search(text)))
+    return (
+        bool(_FOLLOWUP_START.search(text))
+        or own_terms <= 1
+        or (own_terms <= 3 and bool(_ANAPHOR.search(text)))
+    )
 
 
 def analyse(kn: Knowledge, text: str, history: list[str] | None = None) -> Question:

@@ -45,7 +45,9 @@ class HybridRetriever(BaseRetriever):
     def build(cls, knowledge: Knowledge, client, embeddings: PackagedEmbeddings, settings: Settings):
         from langchain_chroma import Chroma
 
-        store = Chroma(client=client, collection_name=knowledge.active.collection, embedding_function=embeddings)
+        store = Chroma(
+            client=client, collection_name=knowledge.active.collection, embedding_function=embeddings
+        )
         return cls(knowledge=knowledge, vectorstore=store, embeddings=embeddings, settings=settings)
 
     def search(self, query: str, vector: np.ndarray | None = None, k: int | None = None) -> list[Hit]:
@@ -81,7 +83,9 @@ class HybridRetriever(BaseRetriever):
             for i in best
         ]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
         return [
             Document(page_content=h.chunk.text, metadata={**h.chunk.to_metadata(), "score": h.score})
             for h in self.search(query)

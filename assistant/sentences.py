@@ -66,7 +66,7 @@ def _split_line(line: str) -> list[tuple[int, int]]:
 def is_heading(line: str) -> bool:
     """A short line that does not end like a sentence: a section title such as "About Cabometyx"."""
     stripped = line.strip()
-    if not 0 < len(stripped) <= _HEADING_MAX_CHARS or stripped[-1] in ".!?:;,\"”":
+    if not 0 < len(stripped) <= _HEADING_MAX_CHARS or stripped[-1] in '.!?:;,"”':
         return False
     return len(stripped.split()) <= 10
 

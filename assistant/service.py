@@ -16,7 +16,7 @@ import numpy as np
 
 from .answer import REFUSAL, Answer, ExtractiveAnswerer
 from .embeddings import PackagedEmbeddings
-from .ingest import IngestReport, Ingestor
+from .ingest import Ingestor, IngestReport
 from .knowledge import Knowledge
 from .question import analyse
 from .retrieve import HybridRetriever
@@ -61,9 +61,13 @@ class Assistant:
             self._store = IndexStore(self.settings)
         return self._store
 
-    def ingest(self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
+    def ingest(
+        self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None
+    ) -> IngestReport:
         with self._lock:
-            report = Ingestor(self.settings, self.embeddings, self.store).run(paths, rebuild=rebuild, progress=progress)
+            report = Ingestor(self.settings, self.embeddings, self.store).run(
+                paths, rebuild=rebuild, progress=progress
+            )
             self._knowledge = None
             return report
 
@@ -114,7 +118,9 @@ class Assistant:
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[tuple[str, Answer | None]]:
+    def stream(
+        self, question: str, history: Sequence[Any] | None = None
+    ) -> Iterator[tuple[str, Answer | None]]:
         """Yield the answer text as it grows, then ``(text, answer)`` once complete."""
         answer = self.ask(question, history)
         shown = ""

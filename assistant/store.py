@@ -52,7 +52,9 @@ def connect(settings: Settings):
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         if not url.hostname:
-            raise IndexUnavailable(f"ASSISTANT_CHROMA_URL={settings.chroma_url!r} is not a http://host:port URL")
+            raise IndexUnavailable(
+                f"ASSISTANT_CHROMA_URL={settings.chroma_url!r} is not a http://host:port URL"
+            )
         try:
             client = chromadb.HttpClient(
                 host=url.hostname,
@@ -69,7 +71,9 @@ def connect(settings: Settings):
         return client
     path = settings.index_dir / "chroma"
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
-        raise IndexUnavailable(f"index dir {settings.index_dir} is not a directory; run `assistant ingest --rebuild`")
+        raise IndexUnavailable(
+            f"index dir {settings.index_dir} is not a directory; run `assistant ingest --rebuild`"
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
@@ -103,10 +107,18 @@ class IndexStore:
         if not rec["ids"]:
             return None
         m = rec["metadatas"][0]
-        return ActiveIndex(m["collection"], m["model"], m.get("root", ""), int(m["chunks"]), float(m["created"]))
+        return ActiveIndex(
+            m["collection"], m["model"], m.get("root", ""), int(m["chunks"]), float(m["created"])
+        )
 
     def activate(self, collection: str, model: str, root: str, chunks: int) -> None:
-        meta = {"collection": collection, "model": model, "root": root, "chunks": chunks, "created": time.time()}
+        meta = {
+            "collection": collection,
+            "model": model,
+            "root": root,
+            "chunks": chunks,
+            "created": time.time(),
+        }
         # One upsert of one record: the atomic step that makes a finished generation the live index.
         self._state().upsert(ids=[STATE_ID], documents=[collection], metadatas=[meta], embeddings=[[0.0]])
 

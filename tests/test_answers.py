@@ -69,12 +69,18 @@ def test_unanswerable_questions_are_refused(bot, release_text, question):
 
 def test_followup_is_resolved_from_history(bot, release_text):
     first = bot.ask("What was the median PFS in the pNET cohort?")
-    follow = bot.ask("And in the epNET cohort?", history=[("What was the median PFS in the pNET cohort?", first.text)])
-    assert not follow.refused and "8.4 months" in follow.text and "13.8 months for Cabometyx" not in follow.text
+    follow = bot.ask(
+        "And in the epNET cohort?", history=[("What was the median PFS in the pNET cohort?", first.text)]
+    )
+    assert (
+        not follow.refused and "8.4 months" in follow.text and "13.8 months for Cabometyx" not in follow.text
+    )
     check_citations(follow, release_text)
     # Gradio's message format works the same way.
-    msgs = [{"role": "user", "content": "What was the hazard ratio in the pNET cohort?"},
-            {"role": "assistant", "content": "..."}]
+    msgs = [
+        {"role": "user", "content": "What was the hazard ratio in the pNET cohort?"},
+        {"role": "assistant", "content": "..."},
+    ]
     assert "0.38" in bot.ask("What about the epNET cohort?", history=msgs).text
 
 

@@ -15,8 +15,14 @@ from .conftest import CORPUS, REPO
 
 def run_cli(*args, index_dir, timeout=300):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(CORPUS)}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
-                          text=True, cwd=REPO, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
+    )
 
 
 def test_ask_json_shape(tmp_path):

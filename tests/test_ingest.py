@@ -89,29 +89,48 @@ def _ask_json(index_dir, corpus, question, env_extra=None):
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", question, "--json"],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
     )
 
 
 def test_kill_mid_ingest_leaves_previous_index(small_corpus, tmp_path):
     index = tmp_path / "idx"
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_CORPUS_DIR": str(small_corpus)}
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, check=True, cwd=REPO,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest"],
+        env=env,
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+        timeout=300,
+    )
     before = _ask_json(index, small_corpus, "How many patients were randomized in the ZEST trial?")
     assert before.returncode == 0, before.stderr
     (small_corpus / "other.md").write_text("Acme now says 999 patients.\n", encoding="utf-8")
     for point in ("after_create", "mid_add", "before_activate"):
         killed = subprocess.run(
             [sys.executable, "-m", "assistant.cli", "ingest"],
-            env={**env, "ASSISTANT_FAULT_KILL_AT": point}, cwd=REPO, capture_output=True, timeout=300,
+            env={**env, "ASSISTANT_FAULT_KILL_AT": point},
+            cwd=REPO,
+            capture_output=True,
+            timeout=300,
         )
         assert killed.returncode == -9, (point, killed.returncode, killed.stderr[-500:])
         after = _ask_json(index, small_corpus, "How many patients were randomized in the ZEST trial?")
         assert after.returncode == 0, after.stderr
         assert after.stdout == before.stdout, point
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and "indexed 2 files" in done.stdout
 
 

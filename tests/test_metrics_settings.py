@@ -20,7 +20,13 @@ def test_known_good_answer_scores_full():
 
 
 def test_known_bad_answer_is_caught():
-    bad_cite = {"n": 1, "source": "r.txt", "quote": "versus 4.4 months", "start": 0, "end": 17}  # wrong offsets
+    bad_cite = {
+        "n": 1,
+        "source": "r.txt",
+        "quote": "versus 4.4 months",
+        "start": 0,
+        "end": 17,
+    }  # wrong offsets
     j = judge(ITEM, "Median PFS was 12.1 months [1]", False, [bad_cite], SOURCE)
     s = summarise([j], [10.0])
     assert not j.correct and j.unsupported == ["12.1"]

@@ -98,7 +98,9 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
             latencies.append((time.perf_counter() - t0) * 1000)
         except Exception as exc:  # counted as a failure, never skipped
             errors += 1
-            rows.append({"id": item["id"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()})
+            rows.append(
+                {"id": item["id"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
+            )
             continue
         j = judge(item, out["text"], out["refused"], out["citations"], sources)
         judged.append(j)
@@ -109,9 +111,19 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
             if rank is not None:
                 hits += 1
                 ranks += 1.0 / rank
-        rows.append({"id": item["id"], "kind": item.get("kind", ""), "question": item["question"],
-                     "text": out["text"], "refused": out["refused"], "correct": j.correct,
-                     "missing": j.missing, "unsupported": j.unsupported, "support_rank": rank})
+        rows.append(
+            {
+                "id": item["id"],
+                "kind": item.get("kind", ""),
+                "question": item["question"],
+                "text": out["text"],
+                "refused": out["refused"],
+                "correct": j.correct,
+                "missing": j.missing,
+                "unsupported": j.unsupported,
+                "support_rank": rank,
+            }
+        )
     summary = summarise(judged, latencies, errors)
     summary["retrieval_hit_at_k"] = hits / scored if scored else 0.0
     summary["retrieval_mrr"] = ranks / scored if scored else 0.0
@@ -133,9 +145,22 @@ def check_gate(summary: dict, thresholds: dict) -> list[str]:
 def write_report(out_dir: Path, results: dict[str, dict], failures: list[str]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    keys = ["answer_accuracy", "answerable_accuracy", "refusal_accuracy", "false_refusals", "citation_recall",
-            "citation_precision", "offset_validity", "unsupported_number_rate", "retrieval_hit_at_k",
-            "retrieval_mrr", "latency_p50_ms", "latency_p95_ms", "errors", "items"]
+    keys = [
+        "answer_accuracy",
+        "answerable_accuracy",
+        "refusal_accuracy",
+        "false_refusals",
+        "citation_recall",
+        "citation_precision",
+        "offset_validity",
+        "unsupported_number_rate",
+        "retrieval_hit_at_k",
+        "retrieval_mrr",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "errors",
+        "items",
+    ]
     names = list(results)
     lines = ["# Eval report", "", "| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for k in keys:
@@ -145,7 +170,9 @@ def write_report(out_dir: Path, results: dict[str, dict], failures: list[str]) -
         wrong = [r for r in results[n]["rows"] if not r.get("correct")]
         lines += [f"## {n}: {len(wrong)} wrong", ""]
         for r in wrong:
-            lines.append(f"- `{r['id']}` {r.get('question', '')} -> {str(r.get('text', r.get('error')))[:200]!r}")
+            lines.append(
+                f"- `{r['id']}` {r.get('question', '')} -> {str(r.get('text', r.get('error')))[:200]!r}"
+            )
         lines.append("")
     (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
     _chart(out_dir / "report.png", results)
@@ -162,8 +189,15 @@ def _chart(path: Path, results: dict[str, dict]) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    keys = ["answer_accuracy", "refusal_accuracy", "citation_recall", "citation_precision",
-            "offset_validity", "unsupported_number_rate", "retrieval_hit_at_k"]
+    keys = [
+        "answer_accuracy",
+        "refusal_accuracy",
+        "citation_recall",
+        "citation_precision",
+        "offset_validity",
+        "unsupported_number_rate",
+        "retrieval_hit_at_k",
+    ]
     x = np.arange(len(keys))
     width = 0.8 / max(1, len(results))
     fig, ax = plt.subplots(figsize=(11, 4.5))
