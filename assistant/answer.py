@@ -31,7 +31,7 @@ CONTEXT_CREDIT = 0.75
 QUANTITY_CREDIT = 0.6
 COVERAGE_WEIGHT = 0.6
 COMPLEMENT_SHARE = 0.15
-TIE_RATIO = 0.97
+TIE_RATIO = 0.99
 MAX_LIST_ITEMS = 12
 MIN_OWN_SHARE = 0.3
 REFUSAL = "The release does not say"
@@ -88,7 +88,10 @@ class Candidate:
 
     @property
     def score(self) -> float:
-        return COVERAGE_WEIGHT * self.coverage + (1 - COVERAGE_WEIGHT) * max(self.similarity, 0.0)
+        # Coverage counted half from the sentence alone, so a sentence that says it beats one whose
+        # neighbours do.
+        lexical = 0.5 * (self.coverage + self.own)
+        return COVERAGE_WEIGHT * lexical + (1 - COVERAGE_WEIGHT) * max(self.similarity, 0.0)
 
 
 class ExtractiveAnswerer:
@@ -182,12 +185,16 @@ class ExtractiveAnswerer:
         best = eligible[0]
         chosen = [best]
         covered = set(best.full)
-        terms = q.all_terms
+        terms = q.terms  # what this question asks; inherited terms only break ties
         total = sum(terms.values()) or 1.0
         for c in eligible[1:]:
             if len(chosen) >= s.max_answer_sentences:
                 break
-            adds = sum(terms[t] for t in c.full - covered)
+            # A further sentence must stand on its own: the question's names and codes in the sentence
+            # itself, not only beside it; otherwise it is context, and a citation to context is imprecise.
+            if not q.specific <= c.full:
+                continue
+            adds = sum(terms.get(t, 0.0) for t in c.full - covered)
             if adds >= COMPLEMENT_SHARE * total or c.score >= TIE_RATIO * best.score:
                 chosen.append(c)
                 covered |= c.full

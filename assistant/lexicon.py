@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
+_TOKEN = re.compile(r"[A-Z]&[A-Z]\b|(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
 # Upper-case abbreviations that would otherwise read as stop words ("US" is not "us").
 _CAPS = {"US": "usa", "U.S.": "usa", "U.S.A.": "usa", "IT": "it-sector"}
 _NUMBER = re.compile(r"^\d+(?:[.,:]\d+)*%?$")
@@ -33,6 +33,55 @@ _NUMBER_WORDS = {
     "twelve": "12",
     "twenty": "20",
     "hundred": "100",
+}
+# Irregular past forms, so "led" in a release matches "leads" in a question (stems cannot do this).
+_IRREGULAR = {
+    "led": "lead",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "made": "make",
+    "held": "hold",
+    "began": "begin",
+    "begun": "begin",
+    "ran": "run",
+    "saw": "see",
+    "seen": "see",
+    "went": "go",
+    "gone": "go",
+    "got": "get",
+    "paid": "pay",
+    "sold": "sell",
+    "bought": "buy",
+    "grew": "grow",
+    "grown": "grow",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "won": "win",
+    "lost": "lose",
+    "met": "meet",
+    "brought": "bring",
+    "thought": "think",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "chose": "choose",
+    "chosen": "choose",
+    "drove": "drive",
+    "driven": "drive",
+    "showed": "show",
+    "shown": "show",
+    "spent": "spend",
+    "sent": "send",
+    "built": "build",
+    "left": "leave",
+    "kept": "keep",
+    "felt": "feel",
+    "understood": "understand",
+    "undertook": "undertake",
 }
 _BRITISH = [
     (re.compile(r"(?<=[a-z]{3})our(s?)$"), r"or\1"),  # tumour -> tumor
@@ -203,6 +252,8 @@ def normalize(token: str) -> str:
     t = token.lower()
     if t in _NUMBER_WORDS:
         return _NUMBER_WORDS[t]
+    if t in _IRREGULAR:
+        return _IRREGULAR[t]
     if _NUMBER.match(t):
         t = t.rstrip("%")
         return t.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", t) else t
@@ -285,6 +336,7 @@ class Lexicon:
         self._max_len = 1
         self._expansions: dict[str, set[str]] | None = None
         self._keys: set[str] | None = None
+        self._families: list[str] | None = None
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
         for short, long in _glossary():
@@ -363,6 +415,24 @@ class Lexicon:
                 i += 1
         return out
 
+    def family(self, concept: str, known: dict[str, int]) -> str | None:
+        """A corpus concept of the same word family ("analys" -> "analysi"): one stem is a prefix of the
+        other and both have at least 5 letters. Stemmers leave such pairs apart; the commonest wins."""
+        if len(concept) < 5 or any(ch.isdigit() for ch in concept):
+            return None
+        if self._families is None:
+            self._families = sorted(c for c in known if len(c) >= 5 and c.isalpha())
+        import bisect
+
+        best = None
+        i = bisect.bisect_left(self._families, concept[:5])
+        while i < len(self._families) and self._families[i].startswith(concept[:5]):
+            c = self._families[i]
+            if (c.startswith(concept) or concept.startswith(c)) and (best is None or known[c] > known[best]):
+                best = c
+            i += 1
+        return best
+
     def correct(self, word: str) -> str:
         """The corpus word a mistyped question word most likely meant; the word itself if none is close."""
         if (
@@ -411,5 +481,5 @@ def strip_footnotes(text: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    """The figures a text states (normalised), footnote references excluded."""
-    return {w for w in words(strip_footnotes(text)) if is_number(w)}
+    """The figures and codes a text states ("0.38", "2:1", "a021602"), footnote references excluded."""
+    return {w for w in words(strip_footnotes(text)) if any(ch.isdigit() for ch in w)}

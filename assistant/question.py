@@ -70,10 +70,14 @@ def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list
     for c in concepts:
         if c in _META_STEMS:
             continue
+        if kn.df.get(c, 0) == 0:
+            c = kn.lexicon.family(c, kn.df) or c
+        if c in QUANTITY_STEMS:
+            # "how long", "what number": the kind of answer, not its topic; a figure satisfies it.
+            weights[c] = max(weights.get(c, 0.0), top * LIGHT_WEIGHT)
+            continue
         w = max(kn.idf(c), 0.3)
-        if kn.df.get(c, 0) == 0 and c in QUANTITY_STEMS:
-            w = top * LIGHT_WEIGHT  # "how long", "what share": the kind of answer, not its topic
-        elif kn.df.get(c, 0) == 0:
+        if kn.df.get(c, 0) == 0:
             # Unused by the corpus: weighty, but not decisive alone (paraphrases use words a release
             # does not); names and codes the corpus lacks are caught by the ``specific`` rule instead.
             w = top * UNKNOWN_SHARE
