@@ -30,12 +30,22 @@ _MARKETING_CUE = re.compile(
     re.IGNORECASE,
 )
 MAX_CTA_CHARS = 160
+# Text addressed to an AI rather than to a reader (prompt injection). A press release never says these,
+# so such lines are kept out of the index like advertisements, and ingest warns about the file.
+_INJECTION = re.compile(
+    r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier) (instructions|prompts?|messages)"
+    r"|disregard (all |the |your )?(previous|prior|above) "
+    r"|\bsystem prompt\b|\bdeveloper mode\b|\byou are now\b|^\s*(system|assistant)\s*:"
+    r"|\bas an ai\b|\bjailbreak\b|\bnew instructions\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Cleaned:
     kept: list[tuple[int, int]]  # spans of the original text that stay, in order
     removed: list[tuple[int, int]]  # spans taken out as boilerplate
+    injections: int = 0  # lines removed because they address an AI
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -63,10 +73,15 @@ class BoilerplateDetector:
             return False
         return bool(_CTA_VERB.search(stripped) and _MARKETING_CUE.search(stripped))
 
+    @staticmethod
+    def is_injection(line: str) -> bool:
+        return bool(_INJECTION.search(line))
+
     def run(self, text: str) -> Cleaned:
         lines = _line_spans(text)
         cta = [i for i, (s, e) in enumerate(lines) if self.is_call_to_action(text[s:e])]
-        drop: set[int] = set(cta)
+        injected = {i for i, (s, e) in enumerate(lines) if self.is_injection(text[s:e])}
+        drop: set[int] = set(cta) | injected
         for a, b in zip(cta, cta[1:], strict=False):
             if b - a <= self.max_block_lines:
                 drop.update(range(a, b + 1))
@@ -81,4 +96,4 @@ class BoilerplateDetector:
             else:
                 target.append((s, end))
         kept = [(s, e) for s, e in kept if text[s:e].strip()]
-        return Cleaned(kept=kept, removed=[(s, e) for s, e in removed if e > s])
+        return Cleaned(kept=kept, removed=[(s, e) for s, e in removed if e > s], injections=len(injected))

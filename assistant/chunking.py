@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .boilerplate import BoilerplateDetector
+from .boilerplate import BoilerplateDetector, Cleaned
 from .loaders import SourceDocument
 from .sentences import Sentence, split_sentences
 
@@ -76,13 +76,17 @@ class Chunker:
         self.overlap = overlap_sentences
 
     def run(self, doc: SourceDocument) -> list[Chunk]:
+        return self.split(doc)[0]
+
+    def split(self, doc: SourceDocument) -> tuple[list[Chunk], Cleaned]:
+        """Chunks, and what the boilerplate detector removed (for ingest's warnings)."""
         text = doc.text
         cleaned = self.detector.run(text)
         chunks: list[Chunk] = []
         for span in cleaned.kept:
             sentences = split_sentences(text, [span])
             chunks.extend(self._pack(doc, sentences))
-        return chunks
+        return chunks, cleaned
 
     def _pack(self, doc: SourceDocument, sentences: list[Sentence]) -> list[Chunk]:
         text = doc.text

@@ -125,7 +125,18 @@ class Ingestor:
         report = IngestReport()
         docs = load_documents(paths, root, self.settings.max_file_bytes, report.warnings)
         report.files = len(docs)
-        chunks: list[Chunk] = [c for d in docs for c in self.chunker.run(d)]
+        if not docs:
+            raise FileNotFoundError(
+                f"no readable documents under {', '.join(str(p) for p in paths)}; the index was left as it was"
+            )
+        chunks: list[Chunk] = []
+        for d in docs:
+            doc_chunks, cleaned = self.chunker.split(d)
+            chunks.extend(doc_chunks)
+            if flagged := cleaned.injections:
+                report.warnings.append(
+                    f"{d.source}: {flagged} line(s) read as instructions to an AI (prompt injection); kept out of the index"
+                )
         report.chunks = len(chunks)
         store = self._store or IndexStore(self.settings)
         if rebuild:

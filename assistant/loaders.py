@@ -91,6 +91,8 @@ def discover(paths: list[Path], corpus_dir: Path) -> list[Path]:
     root = corpus_dir.resolve()
     found: list[Path] = []
     for p in paths:
+        if not p.exists():
+            continue
         candidates = [p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file())
         for c in candidates:
             if c.suffix.lower() not in SUPPORTED_SUFFIXES or any(
@@ -98,7 +100,7 @@ def discover(paths: list[Path], corpus_dir: Path) -> list[Path]:
             ):
                 continue
             real = c.resolve()
-            if c.is_symlink() and root not in real.parents:
+            if root not in real.parents:  # a symlink (or a symlinked folder) leading out of the corpus
                 continue
             found.append(c)
     return sorted(set(found))

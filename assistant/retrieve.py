@@ -21,6 +21,7 @@ from .chunking import Chunk
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge
 from .settings import Settings
+from .store import IndexUnavailable
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,16 @@ class HybridRetriever(BaseRetriever):
         index = kn.chunk_index
         if vector is None:
             vector = np.asarray(self.embeddings.embed_query(query))
-        dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            vector.tolist(), k=min(self.settings.dense_k, len(kn.chunks))
-        )
+        try:
+            dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+                vector.tolist(), k=min(self.settings.dense_k, len(kn.chunks))
+            )
+        except Exception as exc:  # a server gone away, a collection dropped under us
+            where = self.settings.chroma_url or str(self.settings.index_dir)
+            raise IndexUnavailable(
+                f"the Chroma index at {where} did not answer ({type(exc).__name__}); "
+                "check the server or run `assistant ingest`"
+            ) from exc
         dense_ids = [index[(d.metadata["source"], int(d.metadata["start"]))] for d, _ in dense]
         lexical_ids: list[int] = []
         tokens = kn.lexicon.concepts(query, collapse=True)

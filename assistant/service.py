@@ -6,6 +6,7 @@ Why a facade: models and the in-memory index are loaded once per process here an
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,8 @@ from .question import analyse
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .store import IndexMissing, IndexStore
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class BadQuestion(ValueError):
@@ -97,7 +100,8 @@ class Assistant:
     # --- asking ------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
         started = time.perf_counter()
-        text = (question or "").strip()
+        # Control characters (pasted terminal escapes, NULs) carry no meaning and break nothing if removed.
+        text = _CONTROL.sub(" ", question or "").strip()
         if not text:
             return Answer("Please type a question about the release.", refused=True, question=question or "")
         if len(text) > self.settings.max_question_chars:

@@ -54,6 +54,8 @@ def build_app(bot: Assistant):
                     yield [gr.ChatMessage(role="assistant", content=render(final)), *citation_messages(final)]
         except (BadQuestion, IndexUnavailable) as exc:
             yield f"⚠️ {exc}"
+        except Exception as exc:  # the UI must stay up whatever one question does
+            yield f"⚠️ error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
     return gr.ChatInterface(
         respond,
@@ -69,6 +71,20 @@ def build_app(bot: Assistant):
     )
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def auth_for(settings: Settings) -> tuple[str, str] | None:
+    """Loopback needs no login; any other interface must have one (Gradio's ``auth``)."""
+    if settings.host in LOOPBACK or settings.host.startswith("127."):
+        return None
+    if not (settings.auth_user and settings.auth_password):
+        raise ValueError(
+            f"listening on {settings.host} exposes the UI; set ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD"
+        )
+    return (settings.auth_user, settings.auth_password)
+
+
 def launch(settings: Settings) -> None:
     bot = Assistant(settings)
     report = bot.ensure_index()
@@ -76,13 +92,7 @@ def launch(settings: Settings) -> None:
         print(report.summary(), file=sys.stderr)
     bot.knowledge  # load the index before the first question, not during it  # noqa: B018
     app = build_app(bot)
-    auth = None
-    if settings.host not in {"127.0.0.1", "localhost", "::1"}:
-        if not (settings.auth_user and settings.auth_password):
-            raise ValueError(
-                f"listening on {settings.host} exposes the UI; set ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD"
-            )
-        auth = (settings.auth_user, settings.auth_password)
+    auth = auth_for(settings)
     app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host, server_port=settings.port, auth=auth, share=False, show_error=True
     )
