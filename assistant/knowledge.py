@@ -49,6 +49,9 @@ class SourceText:
         self._segments = merged
         self._starts = [s for s, _ in merged]
 
+    def segments(self) -> list[tuple[int, str]]:
+        return list(self._segments)
+
     def slice(self, start: int, end: int) -> str | None:
         i = bisect_right(self._starts, start) - 1
         if i < 0:

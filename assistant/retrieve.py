@@ -51,7 +51,14 @@ class HybridRetriever(BaseRetriever):
         )
         return cls(knowledge=knowledge, vectorstore=store, embeddings=embeddings, settings=settings)
 
-    def search(self, query: str, vector: np.ndarray | None = None, k: int | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        vector: np.ndarray | None = None,
+        k: int | None = None,
+        sources: list[str] | None = None,
+    ) -> list[Hit]:
+        """Top chunks for ``query``; ``sources`` limits the search to those releases (metadata filter)."""
         k = k or self.settings.top_k
         kn = self.knowledge
         if not kn.chunks:
@@ -61,7 +68,9 @@ class HybridRetriever(BaseRetriever):
             vector = np.asarray(self.embeddings.embed_query(query))
         try:
             dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                vector.tolist(), k=min(self.settings.dense_k, len(kn.chunks))
+                vector.tolist(),
+                k=min(self.settings.dense_k, len(kn.chunks)),
+                filter={"source": {"$in": sources}} if sources else None,
             )
         except Exception as exc:  # a server gone away, a collection dropped under us
             where = self.settings.chroma_url or str(self.settings.index_dir)
@@ -74,6 +83,10 @@ class HybridRetriever(BaseRetriever):
         tokens = kn.lexicon.concepts(query, collapse=True)
         if tokens and kn.bm25 is not None:
             scores = kn.bm25.get_scores(tokens)
+            if sources:
+                allowed = set(sources)
+                mask = np.array([c.source in allowed for c in kn.chunks])
+                scores = np.where(mask, scores, 0.0)
             order = np.argsort(-scores)[: self.settings.lexical_k]
             lexical_ids = [int(i) for i in order if scores[i] > 0]
         fused: dict[int, float] = {}

@@ -31,13 +31,24 @@ class BadQuestion(ValueError):
     """A question that cannot be asked as given (too long); the message is one line."""
 
 
+def message_text(content: Any) -> str:
+    """Text of a chat message's content: a string, or Gradio's ``[{"type": "text", "text": ...}]``."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    if isinstance(content, list | tuple):
+        return " ".join(message_text(part) for part in content)
+    return ""
+
+
 def history_questions(history: Sequence[Any] | None) -> list[str]:
     """User turns from ``[(q, a), ...]`` or Gradio's ``[{"role": ..., "content": ...}, ...]``."""
     out: list[str] = []
     for turn in history or []:
         if isinstance(turn, dict):
-            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
-                out.append(turn["content"])
+            if turn.get("role") == "user":
+                out.append(message_text(turn.get("content")))
         elif isinstance(turn, list | tuple) and turn and isinstance(turn[0], str):
             out.append(turn[0])
     return [q for q in out if q.strip()]
@@ -98,7 +109,33 @@ class Assistant:
         return self._load()[1]
 
     # --- asking ------------------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+    def sources_for(
+        self, sources: Sequence[str] | None = None, date_from: str | None = None, date_to: str | None = None
+    ) -> list[str] | None:
+        """The releases a question may draw on: named ones, and/or those dated within [date_from, date_to]
+        (ISO dates). ``None`` means all."""
+        if not sources and not date_from and not date_to:
+            return None
+        docs = self.knowledge.documents
+        chosen = [s for s in docs if not sources or s in set(sources)]
+        if date_from or date_to:
+            chosen = [
+                s
+                for s in chosen
+                if docs[s].get("date")
+                and (not date_from or docs[s]["date"] >= date_from)
+                and (not date_to or docs[s]["date"] <= date_to)
+            ]
+        return chosen
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        sources: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Answer:
         started = time.perf_counter()
         # Control characters (pasted terminal escapes, NULs) carry no meaning and break nothing if removed.
         text = _CONTROL.sub(" ", question or "").strip()
@@ -114,19 +151,22 @@ class Assistant:
         except IndexMissing:
             self.ensure_index()
             kn, retriever, answerer = self._load()
+        allowed = self.sources_for(sources, date_from, date_to)
+        if allowed is not None and not allowed:
+            return Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
         q = analyse(kn, text, history_questions(history))
         qvec = np.asarray(self.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
-        hits = retriever.search(q.retrieval_text, qvec)
+        hits = retriever.search(q.retrieval_text, qvec, sources=allowed)
         answer = answerer.run(q, hits, qvec)
         answer.resolved_question = q.retrieval_text
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
     def stream(
-        self, question: str, history: Sequence[Any] | None = None
+        self, question: str, history: Sequence[Any] | None = None, **filters: Any
     ) -> Iterator[tuple[str, Answer | None]]:
         """Yield the answer text as it grows, then ``(text, answer)`` once complete."""
-        answer = self.ask(question, history)
+        answer = self.ask(question, history, **filters)
         shown = ""
         for piece in answer.text.split(" "):
             shown = f"{shown} {piece}" if shown else piece

@@ -67,6 +67,12 @@ class Settings:
     port: int = 7860
     auth_user: str = ""
     auth_password: str = ""
+    #: Where 👍/👎 feedback is appended (JSONL); empty means ``index_dir/feedback.jsonl``.
+    feedback_file: str = ""
+
+    @property
+    def feedback_path(self) -> Path:
+        return Path(self.feedback_file) if self.feedback_file else self.index_dir / "feedback.jsonl"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,73 +1,286 @@
-"""Gradio chat UI: streamed answers, and each ``[n]`` shown with its quoted passage and source.
+"""Gradio chat UI: streamed answers whose ``[n]`` markers open the cited passage in its release.
 
-Why Gradio's own pieces: ``gr.ChatInterface`` gives history, examples, streaming and an API endpoint that
-``gradio_client`` can call; a ``gr.ChatMessage`` with a ``metadata`` title renders as a collapsible panel,
-which is exactly "expand a citation to read its passage".
+Why these pieces: Gradio's own ``Chatbot`` (streaming, copy buttons, like/dislike feedback, examples),
+``Dropdown`` (limit to one release), ``DownloadButton`` (Markdown export) and ``HTML`` (the source panel).
+One small script (``CLICK_JS``) is ours: Gradio has no event for a click on a link inside a chat message,
+so the script hands the clicked citation to a hidden textbox + button, and the source panel is rendered in
+Python with the passage highlighted, then scrolled into view.
+
+``gradio_client`` users get a plain endpoint, ``/chat`` (question, history) -> messages.
 """
 
-from __future__ import annotations
-
+import html
+import json
 import sys
+import tempfile
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from .answer import Answer
-from .service import Assistant, BadQuestion
+from .service import Assistant, BadQuestion, history_questions
 from .settings import Settings
 from .store import IndexUnavailable
 
 EXAMPLES = [
     "What was the median PFS in the pNET cohort?",
-    "And in the epNET cohort?",
     "How many patients did CABINET enrol?",
     "Which kinases does cabozantinib inhibit?",
     "What is the price of Cabometyx?",
 ]
+ALL = "All releases"
+
+CSS = """
+.hidden-bridge { display: none !important; }
+a.cite { font-weight: 600; text-decoration: none; color: #1d4ed8; cursor: pointer; padding: 0 1px; }
+a.cite:hover { text-decoration: underline; }
+.refused { border-left: 4px solid #d97706; background: #fff7ed; padding: 6px 10px; border-radius: 4px; }
+.source-scroll { max-height: 70vh; overflow-y: auto; white-space: pre-wrap; font-size: 0.92em; line-height: 1.5; }
+.source-scroll mark.hl { background: #fde047; padding: 1px 0; }
+.source-scroll .gap { color: #9ca3af; font-style: italic; }
+@media (max-width: 700px) { .source-scroll { max-height: 45vh; } }
+"""
+
+CLICK_JS = """
+() => {
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('a.cite');
+    if (!a) return;
+    e.preventDefault();
+    const box = document.querySelector('#cite-req textarea, #cite-req input');
+    box.value = JSON.stringify({source: a.dataset.src, start: +a.dataset.start, end: +a.dataset.end});
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    setTimeout(() => document.querySelector('#cite-btn').click(), 80);
+  });
+}
+"""
+SCROLL_JS = """
+() => {
+  const box = document.querySelector('#source-panel .source-scroll');
+  const m = box && box.querySelector('mark.hl');
+  if (!m) return;
+  box.scrollTop = m.offsetTop - box.offsetTop - box.clientHeight / 3;
+  const r = box.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight) box.scrollIntoView({block: 'nearest'});
+}
+"""
 
 
-def citation_messages(answer: Answer) -> list:
-    import gradio as gr
-
-    return [
-        gr.ChatMessage(
-            role="assistant",
-            content=f"> {c.quote}\n\n`{c.source}`, characters {c.start}–{c.end}, score {c.score:.2f}",
-            metadata={"title": f"[{c.n}] {c.source} · chars {c.start}–{c.end}", "status": "done"},
+# --- rendering -----------------------------------------------------------------------------------------
+def answer_html(answer: Answer) -> str:
+    """The answer with each ``[n]`` as a link carrying its citation (hover shows the quote)."""
+    out = html.escape(answer.text)
+    for c in answer.citations:
+        link = (
+            f'<a class="cite" href="#" data-src="{html.escape(c.source)}" data-start="{c.start}" '
+            f'data-end="{c.end}" title="{html.escape(c.quote)}">[{c.n}]</a>'
         )
+        out = out.replace(f"[{c.n}]", link)
+    out = out.replace("\n", "<br>")
+    return f'<div class="refused">⚠️ {out}</div>' if answer.refused else out
+
+
+def citation_messages(answer: Answer) -> list[dict]:
+    """One collapsible message per citation: the quote and where it stands."""
+    return [
+        {
+            "role": "assistant",
+            "content": f"> {c.quote}\n\n`{c.source}`, characters {c.start}–{c.end}, score {c.score:.2f}",
+            "metadata": {"title": f"[{c.n}] {c.source} · chars {c.start}–{c.end}", "status": "done"},
+        }
         for c in answer.citations
     ]
 
 
-def render(answer: Answer) -> str:
-    return f"⚠️ {answer.text}" if answer.refused else answer.text
+def source_html(bot: Assistant, source: str, start: int, end: int) -> str:
+    """The indexed text of a release, the cited span marked; removed boilerplate shown as a gap."""
+    kn = bot.knowledge
+    text = kn.texts.get(source)
+    if text is None:
+        return f"<p>Unknown source {html.escape(source)}.</p>"
+    meta = kn.documents.get(source, {})
+    head = f"<h4>{html.escape(meta.get('title', source))}</h4><p><code>{html.escape(source)}</code>"
+    if meta.get("date"):
+        head += f" · {html.escape(meta['date'])}"
+    if meta.get("publisher"):
+        head += f" · {html.escape(meta['publisher'])}"
+    parts = ['<div class="source-scroll">' + head + "</p>"]
+    for seg_start, seg in text.segments():
+        seg_end = seg_start + len(seg)
+        if len(parts) > 1:
+            parts.append('<div class="gap">[… not indexed: boilerplate …]</div>')
+        if seg_start <= start and end <= seg_end:
+            a, b = start - seg_start, end - seg_start
+            parts.append(
+                html.escape(seg[:a])
+                + f'<mark class="hl">{html.escape(seg[a:b])}</mark>'
+                + html.escape(seg[b:])
+            )
+        else:
+            parts.append(html.escape(seg))
+    return "".join(parts) + "</div>"
+
+
+def releases_markdown(bot: Assistant) -> str:
+    rows = ["| release | date | publisher |", "|---|---|---|"]
+    for source, meta in sorted(bot.knowledge.documents.items()):
+        rows.append(f"| {meta.get('title', source)} | {meta.get('date', '')} | {meta.get('publisher', '')} |")
+    return "\n".join(rows)
+
+
+def export_markdown(turns: list[dict]) -> str:
+    lines = ["# Conversation", ""]
+    for t in turns:
+        lines += [f"**Q:** {t['question']}", "", f"**A:** {t['text']}", ""]
+        for c in t["citations"]:
+            lines.append(f"[{c['n']}] `{c['source']}` characters {c['start']}–{c['end']}:")
+            lines.append(f"> {c['quote']}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+# --- the app -----------------------------------------------------------------------------------------
+def make_api_chat(bot: Assistant):
+    def api_chat(message: str, history: list | None = None) -> list[dict]:
+        """Plain endpoint for gradio_client: the answer message, then one message per citation."""
+        try:
+            answer = bot.ask(message, history or [])
+        except (BadQuestion, IndexUnavailable) as exc:
+            return [{"role": "assistant", "content": f"⚠️ {exc}"}]
+        except Exception as exc:  # the UI must stay up whatever one question does
+            return [{"role": "assistant", "content": f"⚠️ error: {type(exc).__name__}: {exc}"}]
+        return [{"role": "assistant", "content": answer.text}, *citation_messages(answer)]
+
+    return api_chat
 
 
 def build_app(bot: Assistant):
-    """The Blocks app (not launched), so tests can drive it through gradio_client."""
+    """The Blocks app (not launched), so tests and scripts can serve it and drive it."""
     import gradio as gr
 
-    def respond(message: str, history: list) -> Iterator:
-        try:
-            for text, final in bot.stream(message, history):
-                if final is None:
-                    yield text
-                else:
-                    yield [gr.ChatMessage(role="assistant", content=render(final)), *citation_messages(final)]
-        except (BadQuestion, IndexUnavailable) as exc:
-            yield f"⚠️ {exc}"
-        except Exception as exc:  # the UI must stay up whatever one question does
-            yield f"⚠️ error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    feedback_path = Path(bot.settings.feedback_path)
+    export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+    choices = [ALL] + sorted(bot.knowledge.documents)
 
-    return gr.ChatInterface(
-        respond,
-        title="Press-release assistant",
-        description=(
-            "Answers are the release's own sentences, quoted verbatim. Expand a [n] below an answer to see the "
-            "cited passage and where it stands in the source. If the release does not say, the assistant says so."
-        ),
-        examples=EXAMPLES,
-        cache_examples=False,
-        api_name="chat",
-        fill_height=True,
+    def respond(message: str, history: list, turns: list, scope: str) -> Iterator:
+        history = list(history or [])
+        asked = history_questions(history)
+        history.append({"role": "user", "content": message})
+        sources = None if scope in (None, "", ALL) else [scope]
+        try:
+            final = None
+            for text, final in bot.stream(message, [(q, "") for q in asked], sources=sources):
+                if final is None:
+                    yield history + [{"role": "assistant", "content": html.escape(text)}], turns, gr.skip()
+            shown = [{"role": "assistant", "content": answer_html(final)}]
+            turns = turns + [{"question": message, **final.to_dict()}]
+        except (BadQuestion, IndexUnavailable) as exc:
+            shown = [
+                {"role": "assistant", "content": f'<div class="refused">⚠️ {html.escape(str(exc))}</div>'}
+            ]
+        except Exception as exc:  # the UI must stay up whatever one question does
+            msg = f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            shown = [{"role": "assistant", "content": f'<div class="refused">⚠️ {html.escape(msg)}</div>'}]
+        path = export_dir / "conversation.md"
+        path.write_text(export_markdown(turns), encoding="utf-8")
+        yield history + shown, turns, gr.DownloadButton(value=str(path), interactive=bool(turns))
+
+    def show_source(request: str) -> str:
+        try:
+            req = json.loads(request)
+            return source_html(bot, req["source"], int(req["start"]), int(req["end"]))
+        except (ValueError, KeyError, TypeError):
+            return "<p>Click a [n] in an answer to see the passage in its release.</p>"
+
+    def on_feedback(data: gr.LikeData, turns: list, history: list, comment: str) -> str:
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        asked = history_questions(history[: index + 1])
+        turn = next((t for t in turns if asked and t["question"] == asked[-1]), None)
+        record = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "liked": bool(data.liked),
+            "comment": comment or "",
+            "question": asked[-1] if asked else "",
+            "history": asked[:-1],
+            "answer": turn,
+        }
+        feedback_path.parent.mkdir(parents=True, exist_ok=True)
+        with feedback_path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return ""
+
+    with gr.Blocks(title="Press-release assistant", fill_height=True) as app:
+        turns = gr.State([])
+        pending = gr.State("")
+        gr.Markdown(
+            "## Press-release assistant\nAnswers are the release's own sentences, quoted verbatim. "
+            "Click a **[n]** to see the passage highlighted in its release; hover it to read the quote. "
+            "If the release does not say, the assistant says so."
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=260):
+                gr.Markdown("### Releases")
+                gr.Markdown(releases_markdown(bot), elem_id="release-list")
+                scope = gr.Dropdown(choices=choices, value=ALL, label="Ask about", elem_id="scope")
+                export = gr.DownloadButton("Export chat (Markdown)", interactive=False, elem_id="export")
+                comment = gr.Textbox(
+                    label="Feedback comment (optional; sent when you rate an answer)",
+                    lines=2,
+                    elem_id="feedback-comment",
+                )
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(
+                    elem_id="chat",
+                    height=560,
+                    buttons=["copy"],
+                    sanitize_html=False,
+                    feedback_options=("Like", "Dislike"),
+                    placeholder="Ask a question about the release, or pick an example below.",
+                    examples=[{"text": q} for q in EXAMPLES],
+                )
+                box = gr.Textbox(
+                    placeholder="Ask about the release…",
+                    show_label=False,
+                    submit_btn=True,
+                    elem_id="question",
+                )
+            with gr.Column(scale=2, min_width=300):
+                gr.Markdown("### Source")
+                source = gr.HTML(
+                    "<p>Click a [n] in an answer to see the passage in its release.</p>",
+                    elem_id="source-panel",
+                )
+        cite_req = gr.Textbox(elem_id="cite-req", elem_classes=["hidden-bridge"], show_label=False)
+        cite_btn = gr.Button("show", elem_id="cite-btn", elem_classes=["hidden-bridge"])
+
+        box.submit(lambda m: ("", m), box, [box, pending], queue=False, api_visibility="private").then(
+            respond, [pending, chat, turns, scope], [chat, turns, export], api_visibility="private"
+        )
+
+        def pick_example(data: gr.SelectData) -> str:
+            return data.value["text"]
+
+        chat.example_select(pick_example, None, pending, api_visibility="private").then(
+            respond, [pending, chat, turns, scope], [chat, turns, export], api_visibility="private"
+        )
+        cite_btn.click(show_source, cite_req, source, api_visibility="private").then(None, js=SCROLL_JS)
+        chat.like(on_feedback, [turns, chat, comment], comment, api_visibility="private")
+        gr.api(make_api_chat(bot), api_name="chat")
+    return app
+
+
+def serve(app, host: str, port: int, auth: tuple[str, str] | None = None, block: bool = True) -> None:
+    """Launch with the product's CSS and click script (Gradio 6 takes them at launch)."""
+    app.queue(default_concurrency_limit=4).launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        show_error=True,
+        css=CSS,
+        js=CLICK_JS,
+        prevent_thread_lock=not block,
+        quiet=not block,
     )
 
 
@@ -86,13 +299,9 @@ def auth_for(settings: Settings) -> tuple[str, str] | None:
 
 
 def launch(settings: Settings) -> None:
+    auth = auth_for(settings)
     bot = Assistant(settings)
     report = bot.ensure_index()
     if report is not None:
         print(report.summary(), file=sys.stderr)
-    bot.knowledge  # load the index before the first question, not during it  # noqa: B018
-    app = build_app(bot)
-    auth = auth_for(settings)
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=settings.host, server_port=settings.port, auth=auth, share=False, show_error=True
-    )
+    serve(build_app(bot), settings.host, settings.port, auth)

@@ -70,11 +70,11 @@ def _free_port() -> int:
 def test_ui_answers_through_gradio_client(bot):
     from gradio_client import Client
 
-    from assistant.ui import build_app
+    from assistant.ui import build_app, serve
 
     app = build_app(bot)
     port = _free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    serve(app, "127.0.0.1", port, block=False)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         result = client.predict("What was the median PFS in the pNET cohort?", api_name="/chat")

@@ -155,7 +155,7 @@ def _start_chroma(path: Path, port: int) -> subprocess.Popen:
 def test_chroma_server_mode_down_and_back(tmp_path, bot):
     from assistant.service import BadQuestion  # noqa: F401  (same import path the UI uses)
     from assistant.store import IndexUnavailable
-    from assistant.ui import build_app
+    from assistant.ui import make_api_chat
 
     port = _free_port()
     server = _start_chroma(tmp_path / "srv", port)
@@ -169,9 +169,8 @@ def test_chroma_server_mode_down_and_back(tmp_path, bot):
         with pytest.raises(IndexUnavailable):
             remote.ask(q)
         # The UI shows the error as a message and stays up.
-        respond = build_app(remote).fn
-        shown = list(respond(q, []))[-1]
-        assert "⚠️" in str(shown)
+        shown = make_api_chat(remote)(q, [])
+        assert shown[0]["content"].startswith("⚠️") and "did not answer" in shown[0]["content"]
         server = _start_chroma(tmp_path / "srv", port)
         assert "0.38" in remote.ask(q).text  # recovers once the server is back
     finally:
@@ -209,15 +208,13 @@ def test_injected_instructions_change_no_other_answer(small_corpus, tmp_path, bo
 def test_twenty_concurrent_users(bot):
     from gradio_client import Client
 
-    from assistant.ui import build_app
+    from assistant.ui import build_app, serve
 
     questions = [q for q, _ in ANSWERABLE][:10]
     expected = {q: bot.ask(q).text for q in questions}
     app = build_app(bot)
     port = _free_port()
-    app.queue(default_concurrency_limit=4).launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
-    )
+    serve(app, "127.0.0.1", port, block=False)
     errors: list[str] = []
     latencies: list[float] = []
     lock = threading.Lock()

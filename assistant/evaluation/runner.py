@@ -228,7 +228,14 @@ def print_table(results: dict[str, dict]) -> None:
 def main(args: argparse.Namespace, settings: Settings) -> int:
     qa = Path(args.qa) if args.qa else REPO_ROOT / "eval" / "qa.jsonl"
     out_dir = Path(args.out) if args.out else REPO_ROOT / "eval" / "out"
-    items = load_items(qa)
+    if getattr(args, "from_feedback", None):
+        from .feedback import write_cases
+
+        target = Path(args.qa) if args.qa else REPO_ROOT / "eval" / "feedback_cases.jsonl"
+        n = write_cases(Path(args.from_feedback), target)
+        print(f"wrote {n} draft cases to {target} (cases marked review need a person to add facts)")
+        return 0
+    items = [i for i in load_items(qa) if not i.get("review")]
     sources = source_texts(settings)
     names = [n.strip() for n in (args.generator or "extractive,baseline").split(",") if n.strip()]
     results: dict[str, dict] = {}
