@@ -59,15 +59,21 @@ class Answer:
     generator: str = "extractive"
     resolved_question: str = ""
     latency_ms: float = 0.0
+    guard: dict | None = None  # the grounding guard's verdict, for generated answers
+    raw_text: str = ""  # what the generator wrote, before the guard
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "text": self.text,
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
             "question": self.question,
             "generator": self.generator,
         }
+        if self.guard is not None:
+            d["guard"] = self.guard
+            d["raw_text"] = self.raw_text
+        return d
 
 
 @dataclass
@@ -96,7 +102,7 @@ class Candidate:
 
 class ExtractiveAnswerer:
     def __init__(self, knowledge: Knowledge, embeddings: PackagedEmbeddings, settings: Settings) -> None:
-        self.kn = knowledge
+        self.kn: Knowledge = knowledge
         self.embeddings = embeddings
         self.settings = settings
         self._vectors: dict[tuple[str, int], np.ndarray] = {}

@@ -21,6 +21,9 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
+GENERATOR_CHOICES = ["extractive", "local", "openai"]
+
+
 def _settings(args: argparse.Namespace):
     from .settings import Settings
 
@@ -28,7 +31,7 @@ def _settings(args: argparse.Namespace):
         corpus_dir=getattr(args, "corpus_dir", None),
         index_dir=getattr(args, "index_dir", None),
         chroma_url=getattr(args, "chroma_url", None),
-        generator=getattr(args, "generator", None),
+        generator=getattr(args, "generator", None) if getattr(args, "command", "") != "eval" else None,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
     )
@@ -57,11 +60,26 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
     bot = Assistant(settings)
     history = json.loads(Path(args.history).read_text()) if args.history else None
-    answer = bot.ask(args.question, history=history)
+    if args.stream and not args.json:
+        answer = None
+        shown = 0
+        for text, final in bot.stream(args.question, history):
+            if final is None and text.startswith(text[:shown]):
+                sys.stdout.write(text[shown:])
+                sys.stdout.flush()
+                shown = len(text)
+            answer = final or answer
+        if settings.generator != "extractive" or not shown:
+            print("\n--- guarded answer ---\n" + answer.text if shown else answer.text)
+        else:
+            print()
+    else:
+        answer = bot.ask(args.question, history=history)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(answer.text)
+    if not args.stream:
+        print(answer.text)
     if answer.citations:
         print()
         for c in answer.citations:
@@ -103,13 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print {text, citations, refused} as JSON")
     p.add_argument("--history", help="JSON file of earlier turns: [[question, answer], ...]")
-    p.add_argument("--generator", choices=["extractive"], help="answerer (ASSISTANT_GENERATOR)")
+    p.add_argument("--generator", choices=GENERATOR_CHOICES, help="answerer (ASSISTANT_GENERATOR)")
+    p.add_argument(
+        "--stream", action="store_true", help="print generated tokens as they come, then the guarded answer"
+    )
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", parents=[common], help="start the chat UI (http://127.0.0.1:7860)")
     p.add_argument("--host", help="interface to listen on (ASSISTANT_HOST; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; default 7860)")
-    p.add_argument("--generator", choices=["extractive"], help="answerer (ASSISTANT_GENERATOR)")
+    p.add_argument("--generator", choices=GENERATOR_CHOICES, help="answerer (ASSISTANT_GENERATOR)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval set and write a report")
@@ -128,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .generate import GeneratorUnavailable
     from .service import BadQuestion
     from .store import IndexUnavailable
 
@@ -136,7 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except (BadQuestion, IndexUnavailable, FileNotFoundError, ValueError, json.JSONDecodeError) as exc:
+    except (
+        BadQuestion,
+        IndexUnavailable,
+        GeneratorUnavailable,
+        FileNotFoundError,
+        ValueError,
+        json.JSONDecodeError,
+    ) as exc:
         print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 1
     except Exception as exc:  # last resort: still one line, with the type so a bug report can name it

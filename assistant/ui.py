@@ -77,7 +77,26 @@ def answer_html(answer: Answer) -> str:
         )
         out = out.replace(f"[{c.n}]", link)
     out = out.replace("\n", "<br>")
-    return f'<div class="refused">⚠️ {out}</div>' if answer.refused else out
+    out = f'<div class="refused">⚠️ {out}</div>' if answer.refused else out
+    return out + guard_html(answer)
+
+
+def guard_html(answer: Answer) -> str:
+    """The grounding guard's verdict on a generated answer, collapsible under it."""
+    g = answer.guard
+    if not g:
+        return ""
+    kept = sum(1 for s in g["sentences"] if s["kept"])
+    removed = [s for s in g["sentences"] if not s["kept"]]
+    summary = f"Grounding guard ({answer.generator}): {kept} sentence(s) kept, {len(removed)} removed"
+    if g.get("fallback"):
+        summary += "; fell back to the release's own sentences"
+    if g.get("refusal"):
+        summary = f"Grounding guard ({answer.generator}): the model said the release does not answer this"
+    items = "".join(
+        f"<li><s>{html.escape(s['text'])}</s> <em>{html.escape(s['reason'])}</em></li>" for s in removed
+    )
+    return f'<details class="guard"><summary>{html.escape(summary)}</summary><ul>{items}</ul></details>'
 
 
 def citation_messages(answer: Answer) -> list[dict]:

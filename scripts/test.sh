@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The test command: install the test extras into .venv/ (and Debian's Chromium for the browser test),
+# The test command: install the test and generator extras into .venv/ (and Debian's Chromium for the
+# browser test),
 # lint, then run the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh test
+bash scripts/setup.sh test,llm
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

@@ -21,7 +21,13 @@ CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 1000, 200, 4
 class TutorialBaseline:
     name = "baseline"
 
-    def __init__(self, settings: Settings, embeddings: PackagedEmbeddings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: PackagedEmbeddings,
+        generator: str = "extractive",
+        guarded: bool = False,
+    ) -> None:
         import chromadb
         from langchain_chroma import Chroma
         from langchain_core.documents import Document
@@ -40,6 +46,20 @@ class TutorialBaseline:
             client=client, collection_name=f"baseline-{uuid.uuid4().hex[:8]}", embedding_function=embeddings
         )
         self.store.add_documents(chunks)
+        self.generator = generator
+        self.guarded = guarded
+        self.name = (
+            "baseline"
+            if generator == "extractive"
+            else f"baseline-{generator}" + ("+guard" if guarded else "")
+        )
+        if generator != "extractive":
+            from ..generate import chat_model
+            from ..guard import GroundingGuard
+            from ..lexicon import Lexicon
+
+            self.chain = _stuff_chain(chat_model(settings.replace(generator=generator)))
+            self.guard = GroundingGuard(Lexicon(c.page_content for c in chunks), embeddings)
 
     def retrieve(self, question: str) -> list:
         return self.store.similarity_search(question, k=TOP_K)
@@ -58,6 +78,46 @@ class TutorialBaseline:
             for i, d in enumerate(hits, start=1)
         ]
         markers = "".join(f"[{c['n']}]" for c in citations)
-        text = f"{hits[0].page_content} {markers}" if hits else "No answer."
         spans = [(c["source"], c["start"], c["end"]) for c in citations]
-        return {"text": text, "refused": False, "citations": citations, "retrieved": spans}
+        if self.generator == "extractive":
+            text = f"{hits[0].page_content} {markers}" if hits else "No answer."
+            return {"text": text, "refused": False, "citations": citations, "retrieved": spans}
+        context = "\n\n".join(d.page_content for d in hits)
+        generated = self.chain.invoke({"context": context, "question": question})
+        if not self.guarded:
+            return {
+                "text": f"{generated} {markers}",
+                "refused": False,
+                "citations": citations,
+                "retrieved": spans,
+            }
+        from ..generate import compose
+        from ..guard import Passage
+
+        passages = [Passage(c["n"], c["source"], c["start"], c["end"], c["quote"]) for c in citations]
+        verdict = self.guard.run(generated, passages)
+        answer = compose(question, generated, passages, verdict, self.name)
+        if answer is None:
+            return {
+                "text": "The release does not say (nothing generated was supported).",
+                "refused": True,
+                "citations": [],
+                "retrieved": spans,
+                "guard": verdict.to_dict(),
+            }
+        d = answer.to_dict()
+        d["retrieved"] = spans
+        return d
+
+
+def _stuff_chain(model):
+    """The tutorial's "stuff" prompt: every retrieved chunk pasted into one context."""
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_template(
+        "Use the following pieces of context to answer the question at the end. If you don't know the answer, "
+        "just say that you don't know, don't try to make up an answer.\n\n{context}\n\nQuestion: {question}\n"
+        "Helpful Answer:"
+    )
+    return prompt | model | StrOutputParser()

@@ -59,11 +59,10 @@ def support_spans(item: dict, sources: dict[str, str]) -> list[tuple[str, int, i
 
 
 class ProductSystem:
-    name = "extractive"
-
     def __init__(self, settings: Settings) -> None:
         from ..service import Assistant
 
+        self.name = settings.generator
         self.bot = Assistant(settings)
         self.bot.ensure_index(progress=False)
 
@@ -88,6 +87,7 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
     rows = []
     errors = 0
     hits = ranks = scored = 0
+    figures_before = unsupported_before = 0
     for item in items:
         try:
             history = []
@@ -104,6 +104,13 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
             continue
         j = judge(item, out["text"], out["refused"], out["citations"], sources)
         judged.append(j)
+        guard = out.get("guard")
+        if guard:
+            figures_before += guard.get("figures_before", 0)
+            unsupported_before += guard.get("unsupported_before", 0)
+        else:
+            figures_before += j.numbers
+            unsupported_before += len(j.unsupported)
         spans = support_spans(item, sources)
         rank = rank_of_support(out.get("retrieved", []), spans) if spans else None
         if spans:
@@ -127,6 +134,10 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
     summary = summarise(judged, latencies, errors)
     summary["retrieval_hit_at_k"] = hits / scored if scored else 0.0
     summary["retrieval_mrr"] = ranks / scored if scored else 0.0
+    # For generators: figures the model wrote that no retrieved passage holds, before the guard ran.
+    summary["unsupported_number_rate_before_guard"] = (
+        unsupported_before / figures_before if figures_before else 0.0
+    )
     return {"summary": summary, "rows": rows, "judged": [asdict(j) for j in judged]}
 
 
@@ -239,18 +250,23 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     sources = source_texts(settings)
     names = [n.strip() for n in (args.generator or "extractive,baseline").split(",") if n.strip()]
     results: dict[str, dict] = {}
-    product = None
+    embeddings = None
     for name in names:
-        if name == "extractive":
-            product = ProductSystem(settings)
-            system = product
-        elif name == "baseline":
+        if name in ("extractive", "local", "openai"):
+            system = ProductSystem(settings.replace(generator=name))
+            embeddings = system.bot.embeddings
+        elif name.startswith("baseline"):
             from ..embeddings import PackagedEmbeddings
             from .baseline import TutorialBaseline
 
-            system = TutorialBaseline(settings, product.bot.embeddings if product else PackagedEmbeddings())
+            generator = name.removeprefix("baseline").strip("-").removesuffix("+guard") or "extractive"
+            system = TutorialBaseline(
+                settings, embeddings or PackagedEmbeddings(), generator, name.endswith("+guard")
+            )
         else:
-            raise ValueError(f"unknown generator {name!r} (extractive, baseline)")
+            raise ValueError(
+                f"unknown system {name!r} (extractive, local, openai, baseline, baseline-local[+guard])"
+            )
         results[name] = run_system(system, items, sources)
     thresholds = tomllib.loads((REPO_ROOT / "eval" / "thresholds.toml").read_text())
     failures = check_gate(results["extractive"]["summary"], thresholds) if "extractive" in results else []

@@ -1,0 +1,129 @@
+"""Grounding guard: a generated answer keeps only sentences the retrieved passages support.
+
+Why alignment and not the model's markers: small models rarely write correct ``[n]`` markers, and a model
+that does may still cite the wrong passage. So each generated sentence is matched to the passages that
+support it (concept overlap and embedding cosine); a marker the model wrote is kept only if alignment
+confirms it. Then every figure in the sentence (numbers, percentages, dates, ratios, normalised so
+"13.8 mo" == "13.8 months") must occur in a passage it cites. Sentences that fail are removed and the
+answer says so; if nothing survives, the caller falls back to the extractive answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .embeddings import PackagedEmbeddings
+from .lexicon import Lexicon, numbers, stopwords, strip_footnotes
+from .sentences import split_sentences
+
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+_REFUSAL = re.compile(
+    r"(does not (say|mention|state|provide|give|include|specify)|doesn't (say|mention|state)|not (mentioned|stated|"
+    r"provided|specified|available) in|no information|cannot (find|answer)|can't (find|answer)|is not given)",
+    re.IGNORECASE,
+)
+LEXICAL_WEIGHT = 0.5
+MIN_ALIGNMENT = 0.45
+
+
+@dataclass
+class Passage:
+    n: int
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class SentenceVerdict:
+    text: str
+    kept: bool
+    cites: list[int] = field(default_factory=list)  # passage numbers the sentence is attached to
+    model_markers: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class GuardVerdict:
+    sentences: list[SentenceVerdict]
+    refusal: bool = False
+    fallback: bool = False
+    figures_before: int = 0
+    unsupported_before: int = 0
+
+    @property
+    def removed(self) -> list[SentenceVerdict]:
+        return [s for s in self.sentences if not s.kept]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["removed_count"] = len(self.removed)
+        return d
+
+
+def _figures(text: str) -> set[str]:
+    return numbers(text)
+
+
+class GroundingGuard:
+    def __init__(self, lexicon: Lexicon, embeddings: PackagedEmbeddings) -> None:
+        self.lexicon = lexicon
+        self.embeddings = embeddings
+
+    def _concepts(self, text: str) -> set[str]:
+        sw = stopwords()
+        return {c for c in self.lexicon.concepts(strip_footnotes(text)) if c not in sw}
+
+    def run(self, generated: str, passages: list[Passage]) -> GuardVerdict:
+        text = generated.strip()
+        pieces = [text[s.start : s.end].strip() for s in split_sentences(text)] if text else []
+        verdict = GuardVerdict(sentences=[])
+        if not pieces:
+            return verdict
+        if _REFUSAL.search(text) and not _figures(_MARKER.sub("", text)):
+            verdict.refusal = True
+            return verdict
+        clean = [_MARKER.sub("", p).strip() for p in pieces]
+        pvecs = self.embeddings.encode([p.text for p in passages]) if passages else np.zeros((0, 1))
+        svecs = self.embeddings.encode(clean)
+        p_concepts = [self._concepts(p.text) for p in passages]
+        p_figures = [_figures(p.text) for p in passages]
+        for raw, sent, svec in zip(pieces, clean, svecs, strict=True):
+            markers = [int(m) for m in _MARKER.findall(raw)]
+            sv = SentenceVerdict(text=sent, kept=False, model_markers=markers)
+            verdict.sentences.append(sv)
+            figs = _figures(sent)
+            verdict.figures_before += len(figs)
+            all_passage_figures = set().union(*p_figures) if p_figures else set()
+            verdict.unsupported_before += len(figs - all_passage_figures)
+            if not sent or not passages:
+                sv.reason = "no passage to support it"
+                continue
+            s_concepts = self._concepts(sent)
+            scores = []
+            for i, p in enumerate(passages):
+                overlap = len(s_concepts & p_concepts[i]) / max(1, len(s_concepts))
+                scores.append(LEXICAL_WEIGHT * overlap + (1 - LEXICAL_WEIGHT) * float(pvecs[i] @ svec))
+            best = max(scores)
+            aligned = [i for i, sc in enumerate(scores) if sc >= MIN_ALIGNMENT and sc >= best - 0.1]
+            if not aligned:
+                sv.reason = f"no passage supports it (best alignment {best:.2f})"
+                continue
+            # Prefer passages holding the sentence's figures; every figure must be in some cited passage.
+            cited = [i for i in aligned if figs & p_figures[i]] or aligned[:1]
+            missing = figs - set().union(*(p_figures[i] for i in cited))
+            if missing:
+                others = [i for i in aligned if p_figures[i] & missing]
+                cited += [i for i in others if i not in cited]
+                missing = figs - set().union(*(p_figures[i] for i in cited))
+            if missing:
+                sv.reason = "figure(s) not in any cited passage: " + ", ".join(sorted(missing))
+                continue
+            confirmed = [passages[i].n for i in cited if passages[i].n in markers]
+            sv.cites = confirmed or [passages[i].n for i in cited[:2]]
+            sv.kept = True
+        return verdict
