@@ -105,7 +105,7 @@ class GroundingGuard:
                 continue
             s_concepts = self._concepts(sent)
             scores = []
-            for i, p in enumerate(passages):
+            for i in range(len(passages)):
                 overlap = len(s_concepts & p_concepts[i]) / max(1, len(s_concepts))
                 scores.append(LEXICAL_WEIGHT * overlap + (1 - LEXICAL_WEIGHT) * float(pvecs[i] @ svec))
             best = max(scores)
