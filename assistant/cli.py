@@ -60,10 +60,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
     bot = Assistant(settings)
     history = json.loads(Path(args.history).read_text()) if args.history else None
+    filters = {"sources": args.source, "date_from": args.date_from, "date_to": args.date_to}
     if args.stream and not args.json:
         answer = None
         shown = 0
-        for text, final in bot.stream(args.question, history):
+        for text, final in bot.stream(args.question, history, **filters):
             if final is None and text.startswith(text[:shown]):
                 sys.stdout.write(text[shown:])
                 sys.stdout.flush()
@@ -74,7 +75,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print()
     else:
-        answer = bot.ask(args.question, history=history)
+        answer = bot.ask(args.question, history=history, **filters)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -142,7 +142,9 @@ class Ingestor:
         if rebuild:
             store.drop_all()
         active = store.active()
-        model_name = self.embeddings.model_path if self.settings.embedding_model else self.embeddings.name
+        model_name = self.embeddings.name + (
+            f"@{self.embeddings.model_path}" if self.settings.embedding_model else ""
+        )
         old_ids: set[str] = set()
         if active is not None:
             old_ids = {r["id"] for r in store.records(active.collection, include=())}

