@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,10 @@ def small_corpus(tmp_path):
         encoding="utf-8",
     )
     return corpus
+
+
+def free_port() -> int:
+    """A free loopback port for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

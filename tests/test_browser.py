@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -30,17 +30,11 @@ ARTIFACTS = REPO / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def ui_server(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: scripts/test.sh installs Debian's chromium")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ASSISTANT_INDEX_DIR": str(tmp_path / "idx"),

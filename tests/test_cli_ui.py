@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, free_port
 
 
 def run_cli(*args, index_dir, timeout=300):
@@ -61,19 +60,13 @@ def test_help(command, tmp_path):
     assert out.returncode == 0 and "usage:" in out.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_ui_answers_through_gradio_client(bot):
     from gradio_client import Client
 
     from assistant.ui import build_app, serve
 
     app = build_app(bot)
-    port = _free_port()
+    port = free_port()
     serve(app, "127.0.0.1", port, block=False)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)

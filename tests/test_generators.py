@@ -14,6 +14,8 @@ from assistant import Assistant
 from assistant.generate import compose, default_gguf
 from assistant.guard import GroundingGuard, Passage
 
+from .conftest import free_port
+
 
 def passages(bot, *needles: str) -> list[Passage]:
     kn = bot.knowledge
@@ -93,14 +95,8 @@ def test_local_generator_answers_from_the_shipped_model(bot, release_text):
     assert len(chunks) > 3
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_openai_generator_against_a_real_local_server(bot, release_text):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

@@ -22,7 +22,7 @@ from assistant.loaders import SourceDocument
 from assistant.settings import Settings
 from assistant.ui import auth_for
 
-from .conftest import REPO
+from .conftest import REPO, free_port
 from .test_answers import ANSWERABLE
 
 
@@ -129,12 +129,6 @@ def test_two_ingests_at_once_are_serialised(small_corpus, tmp_path):
     assert len(b.store.generations()) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_chroma(path: Path, port: int) -> subprocess.Popen:
     exe = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
@@ -157,7 +151,7 @@ def test_chroma_server_mode_down_and_back(tmp_path, bot):
     from assistant.store import IndexUnavailable
     from assistant.ui import make_api_chat
 
-    port = _free_port()
+    port = free_port()
     server = _start_chroma(tmp_path / "srv", port)
     try:
         remote = Assistant(index_dir=str(tmp_path / "lock"), chroma_url=f"http://127.0.0.1:{port}")
@@ -213,7 +207,7 @@ def test_twenty_concurrent_users(bot):
     questions = [q for q, _ in ANSWERABLE][:10]
     expected = {q: bot.ask(q).text for q in questions}
     app = build_app(bot)
-    port = _free_port()
+    port = free_port()
     serve(app, "127.0.0.1", port, block=False)
     errors: list[str] = []
     latencies: list[float] = []
