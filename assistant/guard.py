@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .embeddings import PackagedEmbeddings
-from .lexicon import Lexicon, numbers, stopwords, strip_footnotes
+from .lexicon import Lexicon, figure_tokens, stopwords, strip_footnotes
 from .sentences import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -66,7 +66,8 @@ class GuardVerdict:
 
 
 def _figures(text: str) -> set[str]:
-    return numbers(text)
+    # All digits count, footnote-like ones too: a model that writes "respectively.12" invented a number.
+    return set(figure_tokens(text))
 
 
 class GroundingGuard:

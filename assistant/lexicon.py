@@ -483,3 +483,17 @@ def strip_footnotes(text: str) -> str:
 def numbers(text: str) -> set[str]:
     """The figures and codes a text states ("0.38", "2:1", "a021602"), footnote references excluded."""
     return {w for w in words(strip_footnotes(text)) if any(ch.isdigit() for ch in w)}
+
+
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*")
+_CITE_MARKER = re.compile(r"\[\d+\]")
+
+
+def figure_tokens(text: str) -> list[str]:
+    """Every figure written in a text, footnote references included, citation markers excluded; thousands
+    separators dropped ("1,500" == "1500"). Used by the grounding guard and by the eval's
+    unsupported-number metric alike, so what the guard lets through is what the metric accepts."""
+    out = []
+    for f in _FIGURE_TOKEN.findall(_CITE_MARKER.sub(" ", text)):
+        out.append(f.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", f) else f)
+    return out

@@ -17,9 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_MARKER = re.compile(r"\[\d+\]")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-
 
 def norm(text: str) -> str:
     """Case-, dash-, quote- and whitespace-insensitive form used for containment."""
@@ -35,7 +32,9 @@ def contains(haystack: str, needle: str) -> bool:
 
 
 def figures(text: str) -> list[str]:
-    return _NUMBER.findall(_MARKER.sub(" ", text))
+    from ..lexicon import figure_tokens
+
+    return figure_tokens(text)
 
 
 @dataclass
