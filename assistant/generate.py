@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,10 +139,18 @@ class GenerativeAnswerer:
         passages = self.passages(question, hits, qvec)
         block = "\n".join(f"[{p.n}] {p.text}" for p in passages)
         text = ""
+        tokens = 0
+        started = time.perf_counter()
         for token in self.chain.stream({"passages": block, "question": question.corrected}):
             text += token
+            tokens += 1
             yield text, None
-        yield text, self.finish(question.raw, text, passages, gate)
+        seconds = time.perf_counter() - started
+        answer = self.finish(question.raw, text, passages, gate)
+        if answer.guard is not None:
+            answer.guard["stream_chunks"] = tokens  # one chunk per generated token for llama.cpp
+            answer.guard["generation_s"] = round(seconds, 3)
+        yield text, answer
 
     def finish(self, question: str, generated: str, passages: list[Passage], fallback: Answer) -> Answer:
         verdict = self.guard.run(generated, passages)

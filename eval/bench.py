@@ -163,6 +163,35 @@ def baseline(corpus: Path, metas: list[dict], n_questions: int) -> dict:
     }
 
 
+def generator_bench(n_questions: int) -> dict:
+    """The local GGUF generator: tokens/s and warm answer latency on the project's own answerable questions."""
+    from assistant import Assistant
+
+    items = [json.loads(x) for x in (REPO / "eval" / "qa.jsonl").read_text().splitlines() if x.strip()]
+    questions = [i["question"] for i in items if i.get("answerable", True) and not i.get("history")][
+        :n_questions
+    ]
+    bot = Assistant(
+        generator="local", index_dir=str(Path(os.environ.get("ASSISTANT_INDEX_DIR", REPO / ".index")))
+    )
+    bot.ask(questions[0])  # load the model and the index
+    lat, toks, gen_s = [], 0, 0.0
+    for q in questions:
+        t = time.perf_counter()
+        a = bot.ask(q)
+        lat.append((time.perf_counter() - t) * 1000)
+        if a.guard:
+            toks += a.guard.get("stream_chunks", 0)
+            gen_s += a.guard.get("generation_s", 0.0)
+    return {
+        "generator": "local",
+        "questions": len(questions),
+        "tokens_per_s": toks / gen_s if gen_s else 0.0,
+        "answer_p50_ms": percentile(lat, 50),
+        "answer_p95_ms": percentile(lat, 95),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1,100,1000,10000")
@@ -171,6 +200,7 @@ def main() -> None:
     ap.add_argument("--workdir", default="/tmp/assistant-bench")
     ap.add_argument("--questions", type=int, default=50)
     ap.add_argument("--baseline-max", type=int, default=1000)
+    ap.add_argument("--generator", action="store_true", help="benchmark the local generator instead")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
@@ -178,6 +208,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.child == "ingest":
         child_ingest(args.corpus, args.index, args.chroma_url)
+        return
+    if args.generator:
+        result = generator_bench(args.questions)
+        print(json.dumps(result))
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "generator.json").write_text(json.dumps(result, indent=2))
         return
 
     from assistant.evaluation.variants import write_corpus
