@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--stream", action="store_true", help="print generated tokens as they come, then the guarded answer"
     )
+    p.add_argument(
+        "--source",
+        action="append",
+        metavar="REL",
+        help="only this release (path relative to the corpus dir); repeat for several",
+    )
+    p.add_argument("--date-from", metavar="YYYY-MM-DD", help="only releases dated on or after this day")
+    p.add_argument("--date-to", metavar="YYYY-MM-DD", help="only releases dated on or before this day")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", parents=[common], help="start the chat UI (http://127.0.0.1:7860)")
@@ -138,10 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qa", help="question/answer JSONL (default: eval/qa.jsonl)")
     p.add_argument("--out", help="report folder (default: eval/out)")
     p.add_argument(
-        "--generator", default=None, help="extractive (default) or baseline; comma-separated for both"
+        "--generator",
+        default=None,
+        help="comma-separated: extractive, local, openai, baseline, baseline-local, baseline-local+guard"
     )
     p.add_argument(
         "--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml is missed"
+    )
+    p.add_argument(
+        "--from-feedback",
+        metavar="FEEDBACK.jsonl",
+        help="turn the UI's disliked answers into eval cases (written to --qa or eval/feedback_cases.jsonl)",
     )
     p.set_defaults(func=cmd_eval)
     return parser
