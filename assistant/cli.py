@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--generator",
         default=None,
-        help="comma-separated: extractive, local, openai, baseline, baseline-local, baseline-local+guard"
+        help="comma-separated: extractive, local, openai, baseline, baseline-local, baseline-local+guard",
     )
     p.add_argument(
         "--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml is missed"
