@@ -163,7 +163,11 @@ class Ingestor:
         store.drop_inactive()  # orphans of an earlier, killed ingest
         new = store.new_generation()
         _fault("after_create")
-        todo = [c for c in chunks if c.text_hash not in reusable]
+        # One vector per distinct text: releases of one company repeat whole paragraphs ("About …",
+        # safety statements), and a repeated chunk costs nothing to embed twice. Longest first, so each
+        # batch holds texts of similar length (little padding) and the bar's estimate errs on the safe side.
+        todo_by_hash = {c.text_hash: c for c in chunks if c.text_hash not in reusable}
+        todo = sorted(todo_by_hash.values(), key=lambda c: -len(c.text))
         vectors: dict[str, list[float]] = {h: v for h, v in reusable.items()}
         show = sys.stderr.isatty() if progress is None else progress
         if todo:
@@ -178,7 +182,7 @@ class Ingestor:
                 bar.update(len(batch))
             bar.close()
         report.embedded = len(todo)
-        report.reused = len(chunks) - len(todo)
+        report.reused = len(chunks) - len(todo)  # moved, unchanged or repeated text
         seen: set[str] = set()
         unique = [c for c in chunks if not (c.id in seen or seen.add(c.id))]
         for i in range(0, len(unique), ADD_BATCH):

@@ -84,6 +84,22 @@ def test_incremental_change_and_delete(small_corpus, tmp_path, bot):
     assert b.ask("What was the objective response rate of Zorbatin?").refused
 
 
+def test_repeated_text_is_embedded_once(small_corpus, tmp_path, bot):
+    """A paragraph two releases share costs one embedding, and both releases still cite it."""
+    copy = small_corpus / "sub" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_text((small_corpus / "other.md").read_text(encoding="utf-8"), encoding="utf-8")
+    b = Assistant(corpus_dir=str(small_corpus), index_dir=str(tmp_path / "idx"))
+    b.embeddings = bot.embeddings
+    report = b.ingest(progress=False)
+    per_file = {}
+    for c in b.knowledge.chunks:
+        per_file[c.source] = per_file.get(c.source, 0) + 1
+    assert per_file["sub/copy.md"] == per_file["other.md"] > 0
+    assert report.embedded == report.chunks - per_file["other.md"], report.summary()
+    assert report.reused == per_file["other.md"]
+
+
 def _ask_json(index_dir, corpus, question, env_extra=None):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(corpus)}
     env.update(env_extra or {})
