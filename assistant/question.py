@@ -34,7 +34,6 @@ _WANTS_FIGURE = re.compile(
 )
 HISTORY_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9\-]*")
 LIGHT_WEIGHT = 0.25
 
 
@@ -93,12 +92,7 @@ def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list
 
 def specific_concepts(kn: Knowledge, text: str, concepts: list[str]) -> set[str]:
     """Concepts of capitalised words (not the first), codes, figures, and defined abbreviations."""
-    out = {c for c in concepts if is_number(c) or kn.lexicon.is_alias_key(c)}
-    for i, m in enumerate(_WORD.finditer(text)):
-        token = m.group(0)
-        if any(ch.isdigit() for ch in token) or (i > 0 and any(ch.isupper() for ch in token)):
-            out.update(kn.lexicon.concepts(token, collapse=True))
-    return out
+    return kn.lexicon.specific(text, concepts)
 
 
 def is_followup(text: str, own_terms: int) -> bool:

@@ -200,6 +200,9 @@ def main() -> None:
     ap.add_argument("--workdir", default="/tmp/assistant-bench")
     ap.add_argument("--questions", type=int, default=50)
     ap.add_argument("--baseline-max", type=int, default=1000)
+    ap.add_argument(
+        "--backend", default="", help="embedding backend for this run: torch (default) or onnx-int8"
+    )
     ap.add_argument("--generator", action="store_true", help="benchmark the local generator instead")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -218,11 +221,23 @@ def main() -> None:
 
     from assistant.evaluation.variants import write_corpus
 
+    if args.backend:  # children and the in-process warm run read it through Settings.from_env
+        os.environ["ASSISTANT_EMBEDDING_BACKEND"] = args.backend
+    backend = os.environ.get("ASSISTANT_EMBEDDING_BACKEND", "torch")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(args.workdir)
-    rows = []
     json_path = out / "bench.json"
+    # Runs add to one table: a row is replaced only by a new measurement of the same size and mode.
+    rows = json.loads(json_path.read_text())["rows"] if json_path.exists() else []
+
+    def keep(row: dict) -> None:
+        rows[:] = [r for r in rows if (r["releases"], r["mode"]) != (row["releases"], row["mode"])]
+        rows.append(row)
+        rows.sort(key=lambda r: (r["releases"], r["mode"]))
+        print(json.dumps(row), flush=True)
+        json_path.write_text(json.dumps({"rows": rows}, indent=2))
+        write_report(out, rows)
     for size in [int(s) for s in args.sizes.split(",")]:
         corpus = work / f"corpus-{size}"
         metas_file = work / f"corpus-{size}.json"
@@ -230,14 +245,14 @@ def main() -> None:
             metas = write_corpus(RELEASE, corpus, size)
             metas_file.write_text(json.dumps(metas))
         metas = json.loads(metas_file.read_text())
-        for mode in args.modes.split(","):
-            index = work / f"index-{mode}-{size}"
+        for mode in [m for m in args.modes.split(",") if m]:  # --modes "" runs only the baseline
+            index = work / f"index-{mode}-{backend}-{size}"
             server = None
             url = ""
             if mode == "server":
-                server, url = start_server(work / f"server-{size}")
+                server, url = start_server(work / f"server-{backend}-{size}")
             try:
-                row = {"releases": size, "mode": mode}
+                row = {"releases": size, "mode": f"{mode} ({backend})"}
                 ing = run_child(
                     ["--child", "ingest", "--corpus", str(corpus), "--index", str(index), "--chroma-url", url]
                 )
@@ -257,15 +272,9 @@ def main() -> None:
             finally:
                 if server is not None:
                     server.kill()
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            json_path.write_text(json.dumps({"rows": rows}, indent=2))
+            keep(row)
         if size <= args.baseline_max:
-            row = {"releases": size, "mode": "baseline (tutorial)", **baseline(corpus, metas, args.questions)}
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-            json_path.write_text(json.dumps({"rows": rows}, indent=2))
-    write_report(out, rows)
+            keep({"releases": size, "mode": "baseline (tutorial)", **baseline(corpus, metas, args.questions)})
 
 
 def write_report(out: Path, rows: list[dict]) -> None:

@@ -60,6 +60,18 @@ def test_guard_removes_a_planted_wrong_figure(bot, guard):
     assert "3.8%" not in answer.text and "0.38" in answer.text
 
 
+def test_guard_removes_a_true_figure_moved_to_the_wrong_subject(bot, guard):
+    ps = passages(bot, "In the pNET cohort, at a median", "In the epNET cohort, at a median")
+    # 8.4 months and HR 0.38 are the epNET results; said of the pNET cohort they are wrong numbers.
+    moved = guard.run("The median PFS in the pNET cohort was 8.4 months (HR 0.38).", ps)
+    assert not moved.sentences[0].kept and "pnet" in moved.sentences[0].reason.lower()
+    right = guard.run("In the epNET cohort, median PFS was 8.4 months (HR 0.38).", ps)
+    assert right.sentences[0].kept, right.sentences[0].reason
+    # Joining both passages' facts in one sentence is fine, and an alias counts as the name.
+    both = guard.run("Median PFS was 13.8 months in pancreatic NETs and 8.4 months in the epNET cohort.", ps)
+    assert both.sentences[0].kept, both.sentences[0].reason
+
+
 def test_guard_rejects_a_wrong_marker_and_an_invented_price(bot, guard):
     ps = passages(bot, "In the pNET cohort, at a median", "Cabometyx is a small molecule")
     # The model cites [2] (the kinase passage) for a PFS figure: alignment moves it to [1].

@@ -45,7 +45,11 @@ class TutorialBaseline:
         self.store = Chroma(
             client=client, collection_name=f"baseline-{uuid.uuid4().hex[:8]}", embedding_function=embeddings
         )
-        self.store.add_documents(chunks)
+        # Chroma rejects one add larger than its max batch (5461 here); any tutorial user past a few
+        # hundred releases adds in slices like this.
+        step = client.get_max_batch_size()
+        for i in range(0, len(chunks), step):
+            self.store.add_documents(chunks[i : i + step])
         self.generator = generator
         self.guarded = guarded
         self.name = (
