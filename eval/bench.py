@@ -203,6 +203,7 @@ def main() -> None:
     ap.add_argument(
         "--backend", default="", help="embedding backend for this run: torch (default) or onnx-int8"
     )
+    ap.add_argument("--report-only", action="store_true", help="redraw bench.md/png from bench.json")
     ap.add_argument("--generator", action="store_true", help="benchmark the local generator instead")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -211,6 +212,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.child == "ingest":
         child_ingest(args.corpus, args.index, args.chroma_url)
+        return
+    if args.report_only:
+        write_report(Path(args.out), json.loads((Path(args.out) / "bench.json").read_text())["rows"])
         return
     if args.generator:
         result = generator_bench(args.questions)
@@ -303,19 +307,20 @@ def write_report(out: Path, rows: list[dict]) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
-    for mode in sorted({r["mode"] for r in rows}):
+    modes = sorted({r["mode"] for r in rows})
+    for n, mode in enumerate(modes):
         rs = [r for r in rows if r["mode"] == mode]
-        xs = [r["releases"] for r in rs]
         for ax, key in zip(axes, ["retrieval_p50_ms", "answer_p50_ms", "chunks_per_s"], strict=True):
-            ys = [r.get(key) for r in rs]
-            if any(isinstance(y, float | int) for y in ys):
-                ax.plot(xs, ys, marker="o", label=mode)
-                ax.set_xscale("log")
-                ax.set_title(key)
-                ax.set_xlabel("releases")
-    axes[0].legend()
-    fig.tight_layout()
-    fig.savefig(out / "bench.png", dpi=100)
+            pts = [(r["releases"], r[key]) for r in rs if isinstance(r.get(key), float | int)]
+            if pts:  # one colour per mode in every panel
+                ax.plot(*zip(*pts, strict=True), marker="o", label=mode, color=f"C{n}")
+            ax.set_xscale("log")
+            ax.set_title(key)
+            ax.set_xlabel("releases")
+    handles = [plt.Line2D([], [], color=f"C{n}", marker="o", label=m) for n, m in enumerate(modes)]
+    fig.legend(handles=handles, loc="upper center", ncol=len(modes))
+    fig.subplots_adjust(top=0.8)
+    fig.savefig(out / "bench.png", dpi=100, bbox_inches="tight")
 
 
 def _fmt(v) -> str:
