@@ -242,6 +242,7 @@ def main() -> None:
         print(json.dumps(row), flush=True)
         json_path.write_text(json.dumps({"rows": rows}, indent=2))
         write_report(out, rows)
+
     for size in [int(s) for s in args.sizes.split(",")]:
         corpus = work / f"corpus-{size}"
         metas_file = work / f"corpus-{size}.json"
