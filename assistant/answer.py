@@ -11,7 +11,9 @@ How a sentence is chosen (see question.py for the weights): each sentence of the
 The best sentence answers if coverage >= ``min_coverage`` and similarity >= ``min_similarity``; a question
 that asks for a figure needs a sentence that states one. Otherwise the answer is a refusal that says what
 is missing. More sentences join when they cover concepts the first leaves out, or score as well; a
-sentence ending in a colon brings the list that follows it.
+sentence of the same paragraph may complete the answer leaning on the chosen one for the question's names
+(see ``_paragraph_complements``); a sentence ending in a colon brings the list that follows it.
+"What does X stand for?" is answered by the sentence where the release spells X out, or refused.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge, SentenceRef
-from .lexicon import numbers, strip_footnotes
+from .lexicon import find_expansions, numbers, strip_footnotes
 from .question import QUANTITY_STEMS, Question
 from .retrieve import Hit
 from .settings import Settings
@@ -34,6 +36,7 @@ COMPLEMENT_SHARE = 0.15
 TIE_RATIO = 0.99
 MAX_LIST_ITEMS = 12
 MIN_OWN_SHARE = 0.3
+MIN_COMPLEMENT_OWN = 0.5
 REFUSAL = "The release does not say"
 
 
@@ -164,10 +167,18 @@ class ExtractiveAnswerer:
                     got += CONTEXT_CREDIT * w
                 elif t in QUANTITY_STEMS and has_figure and t not in unknown:
                     got += QUANTITY_CREDIT * w
-            specific_ok = all(t in own or t in ctx for t in q.specific)
+            specific_ok = all(
+                t in own or t in ctx or self._qualified(q, t, own | ctx, ref.source) for t in q.specific
+            )
             out.append(Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _qualified(self, q: Question, concept: str, present: frozenset[str], source: str) -> bool:
+        """A qualifying name ("the EMA's CHMP"): a passage about the CHMP answers for the EMA too, if the
+        release says elsewhere that the two go together (it names both in one sentence)."""
+        owned = q.qualifies.get(concept)
+        return owned is not None and owned in present and self.kn.together(source, concept, owned)
 
     # --- choosing ----------------------------------------------------------------------------------
     def run(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Answer:
@@ -176,6 +187,12 @@ class ExtractiveAnswerer:
                 f"{REFUSAL}: the question has no words it could look up. Ask about the release's content.",
                 refused=True,
                 question=q.raw,
+            )
+        if q.defines:
+            # Only the release's own words expand an abbreviation; a glossary's expansion would be an
+            # answer nobody can check against the release.
+            return self._definition(q, hits) or Answer(
+                f"{REFUSAL}: it never spells out “{q.defines}”.", [], True, q.raw
             )
         ranked = self.candidates(q, hits, qvec)
         s = self.settings
@@ -204,6 +221,7 @@ class ExtractiveAnswerer:
             if adds >= COMPLEMENT_SHARE * total or c.score >= TIE_RATIO * best.score:
                 chosen.append(c)
                 covered |= c.full
+        chosen += self._paragraph_complements(q, ranked, chosen, covered)
         chosen.sort(key=lambda c: (c.ref.source, c.ref.start))
         citations = []
         parts = []
@@ -213,6 +231,62 @@ class ExtractiveAnswerer:
             citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
             parts.append(f"{quote} [{n}]")
         return Answer(" ".join(parts), citations, False, q.raw)
+
+    def _paragraph_complements(
+        self, q: Question, ranked: list[Candidate], chosen: list[Candidate], covered: set[str]
+    ) -> list[Candidate]:
+        """Sentences of a chosen sentence's paragraph that answer what it leaves out ("How were the two
+        cohorts randomized and analysed?": "... in two separately powered cohorts." then "Each cohort ...
+        had its own statistical analysis plan."). Such a sentence may lean on the chosen one for the
+        question's names and figures, as a reader of the paragraph does, but must itself hold the
+        concepts it adds and reach the coverage any answer needs (the chosen sentences count as its
+        context)."""
+        s = self.settings
+        terms, everything = q.terms, q.all_terms
+        total = sum(everything.values()) or 1.0
+        added: list[Candidate] = []
+        for c in ranked:
+            if len(chosen) + len(added) >= s.max_answer_sentences:
+                break
+            # Closer to the question than the answer it completes, and about half of the question itself:
+            # a sentence that merely shares the topic ("More information about this trial ...") is not.
+            if (
+                c in chosen
+                or c.similarity < max(s.min_similarity, chosen[0].similarity)
+                or c.own < MIN_COMPLEMENT_OWN
+            ):
+                continue
+            if not any(o.ref.source == c.ref.source and o.ref.paragraph == c.ref.paragraph for o in chosen):
+                continue
+            new = c.full - covered
+            if sum(terms.get(t, 0.0) for t in new) < COMPLEMENT_SHARE * (sum(terms.values()) or 1.0):
+                continue
+            if not all(t in c.full or t in covered for t in q.specific):
+                continue
+            got = sum(w for t, w in everything.items() if t in c.full)
+            got += CONTEXT_CREDIT * sum(w for t, w in everything.items() if t in covered - c.full)
+            if got / total >= s.min_coverage:
+                added.append(c)
+                covered |= c.full
+        return added
+
+    def _definition(self, q: Question, hits: list[Hit]) -> Answer | None:
+        """A definition question ("What does CABINET stand for?"): the first sentence where a retrieved
+        release spells the abbreviation out, as "long form (SHORT)" or "SHORT (words whose capitals spell
+        it)". Only retrieved releases are searched, so a filter on releases holds."""
+        wanted = q.defines.lower()
+        sources = list(dict.fromkeys(h.chunk.source for h in hits))
+        for source in sources:
+            for ref in self.kn.sentences.get(source, []):
+                text = self.kn.text(ref)
+                if wanted not in text.lower():
+                    continue
+                for short, _long, _, _ in find_expansions(text):
+                    if short.lower() == wanted:
+                        quote = text
+                        cite = Citation(1, ref.source, quote, ref.start, ref.start + len(quote), 1.0)
+                        return Answer(f"{quote} [1]", [cite], False, q.raw)
+        return None
 
     def _list_end(self, ref: SentenceRef) -> int:
         """End of the list a sentence introduces ("... is currently indicated as:16" + its items)."""

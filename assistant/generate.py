@@ -128,12 +128,20 @@ class GenerativeAnswerer:
         self.settings = settings
         self.chain = build_chain(chat_model(settings))
 
-    def passages(self, question, hits, qvec) -> list[Passage]:
-        ranked = self.extractive.candidates(question, hits, qvec)[: self.settings.llm_passages]
+    def passages(self, question, hits, qvec, chosen: Answer | None = None) -> list[Passage]:
+        """The best-scoring sentences, led by those the extractive answerer quoted (a definition or a
+        paragraph complement it found need not score highest on its own)."""
+        ranked = self.extractive.candidates(question, hits, qvec)
         kn = self.extractive.kn
-        return [
-            Passage(i, c.ref.source, c.ref.start, c.ref.end, kn.text(c.ref)) for i, c in enumerate(ranked, 1)
-        ]
+        spans = [(c.source, c.start, c.end, c.quote) for c in (chosen.citations if chosen else [])]
+        spans += [(c.ref.source, c.ref.start, c.ref.end, kn.text(c.ref)) for c in ranked]
+        out: list[Passage] = []
+        seen: set[tuple[str, int]] = set()
+        for source, start, end, text in spans:
+            if (source, start) not in seen and len(out) < self.settings.llm_passages:
+                seen.add((source, start))
+                out.append(Passage(len(out) + 1, source, start, end, text))
+        return out
 
     def stream(self, question, hits, qvec) -> Iterator[tuple[str, Answer | None]]:
         gate = self.extractive.run(question, hits, qvec)
@@ -141,7 +149,7 @@ class GenerativeAnswerer:
             gate.generator = self.settings.generator
             yield gate.text, gate
             return
-        passages = self.passages(question, hits, qvec)
+        passages = self.passages(question, hits, qvec, gate)
         block = "\n".join(f"[{p.n}] {p.text}" for p in passages)
         text = ""
         tokens = 0

@@ -142,6 +142,12 @@ class GroundingGuard:
             if missing:
                 sv.reason = "figure(s) not in any cited passage: " + ", ".join(sorted(missing))
                 continue
+            # A name, code or defined term no passage holds was made up ("CHMP stands for CABOKPETAL…").
+            invented = {c for c in self.lexicon.specific(sent) if not is_number(c)} - stopwords()
+            invented -= set().union(*p_concepts)
+            if invented:
+                sv.reason = "name(s) in no passage: " + ", ".join(sorted(invented))
+                continue
             if figs and (wrong := self._misbound(sent, figs, p_concepts, p_figures)):
                 sv.reason = (
                     "figure(s) "

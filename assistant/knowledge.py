@@ -89,6 +89,7 @@ class Knowledge:
             (ref.source, ref.start): i for refs in self.sentences.values() for i, ref in enumerate(refs)
         }
         self._concepts: dict[tuple[str, int], frozenset[str]] = {}
+        self._together: dict[tuple[str, str, str], bool] = {}
         # Document frequency of each concept over sentences: the weight of a question word is its IDF.
         df: Counter[str] = Counter()
         for refs in self.sentences.values():
@@ -123,6 +124,17 @@ class Knowledge:
 
     def idf(self, concept: str) -> float:
         return math.log((self.n_sentences + 1) / (self.df.get(concept, 0) + 0.5))
+
+    def together(self, source: str, a: str, b: str) -> bool:
+        """Whether one sentence of ``source`` names both concepts (the release ties them together)."""
+        key = (source, a, b)
+        got = self._together.get(key)
+        if got is None:
+            got = any(
+                a in (cs := self.concepts_of(ref)) and b in cs for ref in self.sentences.get(source, [])
+            )
+            self._together[key] = got
+        return got
 
     def neighbours(self, ref: SentenceRef) -> list[SentenceRef]:
         """Sentences of the same source that follow ``ref``, in order."""

@@ -313,6 +313,61 @@ def _schwartz_hearst(short: str, words_before: list[str]) -> list[str] | None:
     return long_form if long_form else None
 
 
+# "CABINET (... CABozantinib versus placebo In patients with advanced NEuroendocrine Tumors ...)": a name
+# in capitals, then a parenthesis whose words' leading capitals spell it.
+_NAME_THEN_PAREN = re.compile(r"\b([A-Z][A-Z0-9]{2,14})\s*\(([^()]{5,400})\)")
+
+
+def _spelled_by_capitals(short: str, inside: str) -> str | None:
+    """The run of words in ``inside`` whose leading capitals spell ``short`` in order, or None."""
+    tokens = list(re.finditer(r"[A-Za-z0-9][A-Za-z0-9\-]*", inside))
+    rest, first, last = short, None, None
+    for m in tokens:
+        lead = re.match(r"[A-Z0-9]*", m.group(0)).group(0)
+        if not lead:
+            continue
+        n = 0
+        while n < len(lead) and n < len(rest) and lead[n] == rest[n]:
+            n += 1
+        if n == 0:
+            continue
+        first = m.start() if first is None else first
+        last, rest = m.end(), rest[n:]
+        if not rest:
+            break
+    if rest or first is None or last is None or " " not in inside[first:last]:
+        return None
+    return inside[first:last]
+
+
+def find_expansions(text: str) -> list[tuple[str, str, int, int]]:
+    """Every (short, long, start, end) a text defines, both "long (SHORT)" and "SHORT (long)", with the
+    span of the definition in ``text``; what a "What does X stand for?" question is answered from."""
+    out = []
+    known = {}
+    for short, long in _glossary():
+        known.setdefault(short, []).append(long)
+    for m in _PAREN.finditer(text):
+        found = False
+        for short, long in find_definitions(m.string[max(0, m.start() - 200) : m.end()]):
+            if short == m.group(1) or short == m.group(1).rstrip("s"):
+                at = text.rfind(long, 0, m.start())
+                out.append((short, long, at if at >= 0 else m.start(), m.end()))
+                found = True
+        # A long form whose letters are out of order for Schwartz-Hearst ("Committee for Medicinal
+        # Products for Human Use (CHMP)") counts when the glossary pairs it with the short form.
+        for long in [] if found else known.get(m.group(1), []):
+            window = max(0, m.start() - 200)
+            before = text[window : m.start()].rstrip()
+            if before.lower().endswith(long.lower()):
+                out.append((m.group(1), long, window + len(before) - len(long), m.end()))
+    for m in _NAME_THEN_PAREN.finditer(text):
+        long = _spelled_by_capitals(m.group(1), m.group(2))
+        if long:
+            out.append((m.group(1), long, m.start(), m.end()))
+    return out
+
+
 def find_definitions(text: str) -> list[tuple[str, str]]:
     """(short, long) pairs a text defines: "hazard ratio (HR)", "Cabometyx (cabozantinib)"."""
     pairs = []
@@ -340,6 +395,8 @@ class Lexicon:
         self._keys: set[str] | None = None
         self._families: list[str] | None = None
         self.vocabulary: set[str] = set()
+        self._stems: set[str] | None = None
+        self._canon: dict[str, str] = {}
         self._vocab_list: list[str] = []
         for short, long in _glossary():
             self.add_alias(short, long)
@@ -353,16 +410,33 @@ class Lexicon:
         if new - self.vocabulary:
             self.vocabulary |= new
             self._vocab_list = []
+            self._stems = None
+            self._canon = {}
 
     def add_alias(self, short: str, long: str) -> None:
         key = stem(normalize(short))
-        seq = tuple(stem(w) for w in words(long) if w not in stopwords())
+        seq = tuple(stem(w) for w in read_as(words(long)) if w not in stopwords())
         if not seq or seq == (key,):
             return
         self._aliases.setdefault(seq, key)
         self._max_len = max(self._max_len, len(seq))
         self._expansions = None
         self._keys = None
+
+    def canonical(self, concept: str) -> str:
+        """One key for stems the stemmer leaves apart: a stem that is a corpus stem plus one final vowel
+        ("analysi" -> "analys": Snowball stems "analysis" and "analyses"/"analysed" differently, likewise
+        diagnosis/diagnoses, metastasis/metastases)."""
+        got = self._canon.get(concept)
+        if got is None:
+            got = concept
+            if len(got) >= 6 and got[-1] in "aeiouy" and got.isalpha():
+                if self._stems is None:
+                    self._stems = {stem(w) for w in self.vocabulary}
+                if got[:-1] in self._stems:
+                    got = got[:-1]
+            self._canon[concept] = got
+        return got
 
     def is_alias_key(self, concept: str) -> bool:
         if self._keys is None:
@@ -405,13 +479,13 @@ class Lexicon:
         """Stems of content words, plus one key per alias found (for a question, ``collapse`` drops the
         long form's own stems so "progression-free survival" counts as one concept, like "PFS")."""
         sw = stopwords()
-        stems = [stem(w) for w in words(text) if w not in sw]
+        stems = [stem(w) for w in read_as(words(text)) if w not in sw]
         if collapse:
-            return self._collapse(stems)
+            return [self.canonical(c) for c in self._collapse(stems)]
         found = self._collapse(stems, keep_parts=True)
         table = self.expansions()
         extra = [e for c in found if c in table for e in table[c]]
-        return found + extra
+        return [self.canonical(c) for c in found + extra]
 
     def _collapse(self, stems: list[str], keep_parts: bool = False) -> list[str]:
         out: list[str] = []
@@ -473,6 +547,41 @@ class Lexicon:
         if fixed == norm:
             return token
         return fixed[:1].upper() + fixed[1:] if token[:1].isupper() else fixed  # a name stays a name
+
+
+@functools.lru_cache(maxsize=1)
+def _synonyms() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """data/synonyms.tsv as (word -> word, two-word phrase -> word), in normalised word forms."""
+    raw = resources.files("assistant").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    single: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for line in raw.splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            left, right = (part.strip() for part in line.split("\t", 1))
+            src, dst = words(left), words(right)
+            if len(dst) != 1 or not 1 <= len(src) <= 2:
+                raise ValueError(f"synonyms.tsv: one or two words, then one word: {line!r}")
+            if len(src) == 1:
+                single[src[0]] = dst[0]
+            else:
+                pairs[(src[0], src[1])] = dst[0]
+    return single, pairs
+
+
+def read_as(tokens: list[str]) -> list[str]:
+    """Normalised words with the genre's interchangeable words replaced by one of them (synonyms.tsv):
+    "took part" -> "enrol", "assessed" -> "evaluated", "allocated" -> "randomized"."""
+    single, pairs = _synonyms()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in pairs:
+            out.append(pairs[(tokens[i], tokens[i + 1])])
+            i += 2
+        else:
+            out.append(single.get(tokens[i], tokens[i]))
+            i += 1
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,6 +32,17 @@ _WANTS_FIGURE = re.compile(
     r"|what (rate|ratio|dose|price|cost)|which year|what year)\b",
     re.IGNORECASE,
 )
+# "What does CABINET stand for?", "What is the abbreviation EMA short for?", "the full name of NCI".
+_DEFINITION = re.compile(
+    r"^\W*what\s+(?:does|do|did)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+|name\s+|term\s+)?"
+    r"[\"“‘']?(?P<a>[A-Za-z][\w&\-]*)[\"”’']?\s+(?:stand\s+for|mean|refer\s+to)\b"
+    r"|^\W*what\s+is\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?(?P<b>[A-Za-z][\w&\-]*)\s+short\s+for\b"
+    r"|\b(?:full\s+name|long\s+form|expansion|meaning)\s+of\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
+    r"[\"“‘']?(?P<c>[A-Za-z][\w&\-]*)",
+    re.IGNORECASE,
+)
+# "the EMA's CHMP": a name that only says whose the next name is.
+_POSSESSIVE = re.compile(r"\b([A-Za-z][\w&\-]*)['’]s\s+([A-Za-z][\w&\-]*)")
 HISTORY_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
 LIGHT_WEIGHT = 0.25
@@ -49,6 +60,11 @@ class Question:
     wants_figure: bool = False
     followup: bool = False
     retrieval_text: str = ""
+    #: The abbreviation a "What does X stand for?" question asks to expand, as typed.
+    defines: str | None = None
+    #: Specific concepts that only qualify another one ("EMA" in "the EMA's CHMP" -> "chmp"): a passage
+    #: naming the second answers for the first when the release ties the two together elsewhere.
+    qualifies: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_terms(self) -> dict[str, float]:
@@ -126,12 +142,22 @@ def _single(kn: Knowledge, text: str) -> Question:
     corrected = kn.lexicon.correct_text(text)
     concepts = kn.lexicon.concepts(corrected, collapse=True)
     weights, unknown = _weights(kn, concepts)
+    specific = specific_concepts(kn, corrected, concepts) & set(weights)
+    qualifies = {}
+    for m in _POSSESSIVE.finditer(corrected):
+        owner = kn.lexicon.concepts(m.group(1), collapse=True)
+        owned = kn.lexicon.concepts(m.group(2), collapse=True)
+        if len(owner) == 1 and len(owned) == 1 and owner[0] in specific and owned[0] in specific:
+            qualifies[owner[0]] = owned[0]
+    d = _DEFINITION.search(corrected)
     return Question(
+        defines=next((g for g in d.groups() if g), None) if d else None,
+        qualifies=qualifies,
         raw=text,
         corrected=corrected,
         terms=weights,
         unknown=unknown,
-        specific=specific_concepts(kn, corrected, concepts) & set(weights),
+        specific=specific,
         wants_figure=bool(_WANTS_FIGURE.search(corrected)),
         retrieval_text=corrected,
     )

@@ -98,6 +98,14 @@ class HybridRetriever(BaseRetriever):
             for r, i in enumerate(ranks):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.settings.rrf_k + r + 1)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
+        # RRF favours chunks both retrievers found; a chunk only one of them ranks first (the exact words
+        # of the question, missed by the embedding) would otherwise lose its place to chunks both rank
+        # low. Each retriever's first choice keeps a place, taken from the end of the fused list.
+        for ranks in (lexical_ids, dense_ids):
+            if ranks and ranks[0] not in best and len(best) >= k > 1:
+                kept = [i for i in best if i not in (lexical_ids[:1] + dense_ids[:1])]
+                best.remove(kept[-1])
+                best.append(ranks[0])
         return [
             Hit(
                 kn.chunks[i],

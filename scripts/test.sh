@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: install the test and generator extras into .venv/ (and Debian's Chromium for the
-# browser test),
-# lint, then run the whole pytest suite.
+# browser test), lint, run the whole pytest suite, then the eval gate: the extractive answerer on
+# eval/qa.jsonl against the [gate] thresholds of eval/thresholds.toml (its own index and report in a
+# temporary folder, so a user's index is never touched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test,llm
@@ -14,3 +15,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/ruff check assistant tests eval
 .venv/bin/python -m pytest -q "$@"
+gate_dir="$(mktemp -d)"
+trap 'rm -rf "$gate_dir"' EXIT
+ASSISTANT_INDEX_DIR="$gate_dir/index" HF_HUB_OFFLINE=1 \
+  .venv/bin/assistant eval --generator extractive --gate --out "$gate_dir/report"

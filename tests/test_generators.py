@@ -82,6 +82,14 @@ def test_guard_rejects_a_wrong_marker_and_an_invented_price(bot, guard):
     assert compose("q", "The price of Cabometyx is 1.00 dollars.", ps, priced, "local") is None
 
 
+def test_guard_removes_an_invented_name(bot, guard):
+    ps = passages(bot, "Committee for Medicinal Products for Human Use (CHMP)")
+    made_up = guard.run("CHMP stands for the Committee for Medicinal Products for Human Use of Zorblax.", ps)
+    assert not made_up.sentences[0].kept and "zorblax" in made_up.sentences[0].reason
+    true = guard.run("CHMP stands for the Committee for Medicinal Products for Human Use.", ps)
+    assert true.sentences[0].kept, true.sentences[0].reason
+
+
 def test_guard_honours_a_generated_refusal(bot, guard):
     verdict = guard.run("The release does not say.", passages(bot, "Cabometyx is a small molecule"))
     assert verdict.refusal

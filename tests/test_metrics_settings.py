@@ -45,3 +45,20 @@ def test_settings_env_and_overrides(tmp_path):
     s = Settings.from_env(env)
     assert s.index_dir == Path(tmp_path).resolve() and s.top_k == 9 and s.min_coverage == 0.5
     assert Settings.from_env(env, top_k=3).top_k == 3
+
+
+def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():
+    from assistant.evaluation.runner import GATED, check_gate, load_thresholds
+
+    limits = load_thresholds()
+    assert set(limits["target"]) == set(limits["gate"]) == set(GATED)
+    # The gate may trail a target the product does not meet yet, never exceed it or drop the safety ones.
+    for key in ("refusal_accuracy", "citation_precision", "offset_validity", "unsupported_number_rate"):
+        assert limits["gate"][key] == limits["target"][key]
+    for key in ("answer_accuracy", "citation_recall"):
+        assert limits["gate"][key] <= limits["target"][key]
+    good = {k: (0.0 if op == "<=" else 1.0) for k, op in GATED.items()}
+    assert check_gate(good, limits["gate"]) == []
+    bad = dict(good, unsupported_number_rate=0.01, answer_accuracy=0.5)
+    missed = check_gate(bad, limits["gate"])
+    assert len(missed) == 2 and any("unsupported_number_rate" in m for m in missed)

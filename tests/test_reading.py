@@ -1,0 +1,126 @@
+"""How questions are read against a release the eval set has never seen: abbreviations a release spells
+out, words used interchangeably, word forms the stemmer splits, "the X's Y", and a paragraph's second
+sentence completing the first. Each has a counter-case that must still be refused or left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.lexicon import Lexicon, find_expansions
+
+RELEASE = """Zentra Bio announces positive ODAC vote for Zorbatin
+
+Boston, 3 March 2025 - The Oncologic Drugs Advisory Committee (ODAC) of the U.S. Food and Drug \
+Administration (FDA) voted 9 to 2 in favour of Zorbatin (zorbatinib) for adults with advanced \
+medullary thyroid cancer. The European Medicines Agency (EMA) is reviewing a separate application; its \
+Committee for Medicinal Products for Human Use (CHMP) has not yet given an opinion.
+
+The ODAC vote was based on results from the Phase III ZEPHYR trial.
+
+ZEPHYR (Zorbatinib Evaluated in Patients with HYpoxic Relapsed tumors) is a Phase III trial. The trial \
+enrolled 412 patients at 80 sites. Patients were randomized 1:1 to Zorbatin or placebo in two cohorts. The first cohort included patients \
+with RET mutations. Each cohort was randomized on its own and had its own statistical analysis plan. The primary endpoint was \
+progression-free survival (PFS). Median PFS was 11.2 months with Zorbatin versus 5.6 months with placebo.
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reading")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "zentra-odac-2025-03-03.md").write_text(RELEASE, encoding="utf-8")
+    b = Assistant(corpus_dir=str(corpus), index_dir=str(root / "index"))
+    b.ingest(progress=False)
+    return b
+
+
+def test_both_kinds_of_definition_are_found():
+    found = {(s, long) for s, long, _, _ in find_expansions(RELEASE)}
+    assert ("ZEPHYR", "ZorbatinibEvaluated in Patients with HYpoxic Relapsed") not in found
+    assert ("ZEPHYR", "Zorbatinib Evaluated in Patients with HYpoxic Relapsed") in found
+    assert ("ODAC", "Oncologic Drugs Advisory Committee") in found
+    # Letters out of order for Schwartz-Hearst, but the glossary pairs the two.
+    assert ("CHMP", "Committee for Medicinal Products for Human Use") in found
+    # Capitals that do not spell the name are not a definition.
+    assert not [x for x in find_expansions("ALPHA (a Big Cat study of Dogs)") if x[0] == "ALPHA"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does ZEPHYR stand for?", "Zorbatinib Evaluated in Patients with HYpoxic Relapsed"),
+        ("What does the abbreviation ODAC mean?", "Oncologic Drugs Advisory Committee (ODAC)"),
+        ("what is the full name of the odac?", "Oncologic Drugs Advisory Committee (ODAC)"),
+        ("What does CHMP stand for?", "Committee for Medicinal Products for Human Use (CHMP)"),
+    ],
+)
+def test_definition_questions_quote_where_the_release_spells_it_out(reader, question, expected):
+    answer = reader.ask(question)
+    assert not answer.refused, answer.text
+    assert expected in answer.text and expected in answer.citations[0].quote
+
+
+def test_an_abbreviation_the_release_never_defines_is_not_expanded(reader):
+    answer = reader.ask("What does ORR stand for?")
+    assert answer.refused, answer.text
+
+
+def test_study_and_trial_are_one_word(reader):
+    answer = reader.ask("How many patients did the study enrol?")
+    assert not answer.refused and "412 patients" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many patients took part in the trial?", "412 patients"),
+        ("How were patients allocated to Zorbatin or placebo?", "randomized 1:1"),
+    ],
+)
+def test_words_the_genre_uses_interchangeably(reader, question, expected):
+    answer = reader.ask(question)
+    assert not answer.refused and expected in answer.text, answer.text
+
+
+def test_an_interchangeable_word_does_not_stand_in_for_a_missing_subject(reader):
+    answer = reader.ask("How many doctors took part in the trial?")
+    assert answer.refused, answer.text
+
+
+def test_word_forms_the_stemmer_splits_are_one_concept():
+    lex = Lexicon(["The analysis was final.", "Both analyses were run."])
+    assert lex.concepts("analysed") == lex.concepts("analysis") == lex.concepts("analyses")
+    # Only a final vowel joins two stems: "organs" and "organization" stay apart.
+    lex = Lexicon(["Tumors grew in other organs.", "The organization led it."])
+    assert lex.concepts("organs") != lex.concepts("organization")
+
+
+def test_possessive_name_is_answered_where_the_release_ties_the_two(reader):
+    answer = reader.ask("What was the FDA's ODAC vote based on?")
+    assert not answer.refused and "ZEPHYR trial" in answer.text, answer.text
+    # The release never ties the EMA to the ODAC: the EMA's ODAC is not something it talks about.
+    answer = reader.ask("What was the EMA's ODAC vote based on?")
+    assert answer.refused, answer.text
+
+
+def test_a_paragraph_sentence_completes_the_answer_it_follows(reader):
+    answer = reader.ask("How were the two cohorts randomized and analysed?")
+    assert not answer.refused, answer.text
+    assert "randomized 1:1" in answer.text and "its own statistical analysis plan" in answer.text
+    assert len(answer.citations) == 2
+    # A sentence of the same paragraph that adds nothing asked is not attached.
+    assert "RET mutations" not in answer.text
+
+
+def test_each_retrievers_first_choice_is_kept(bot):
+    """RRF alone drops a chunk that only one retriever ranks first; the fused list keeps it."""
+    for question in (
+        "How were patients allocated between Cabometyx and placebo?",
+        "How many sites recruited patients?",
+        "What was the median PFS with placebo?",
+        "Which company holds the rights in Japan?",
+    ):
+        hits = bot.retriever.search(question, k=3)
+        assert any(h.lexical_rank == 0 for h in hits) and any(h.dense_rank == 0 for h in hits), question
