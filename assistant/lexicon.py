@@ -279,12 +279,6 @@ def is_number(token: str) -> bool:
     return bool(token) and token[0].isdigit()
 
 
-def lexical_tokens(text: str) -> list[str]:
-    """Tokens for BM25: stems without stop words; numbers and codes ("0.38", "a021602") kept whole."""
-    sw = stopwords()
-    return [stem(w) for w in words(text) if w not in sw]
-
-
 # --- aliases -------------------------------------------------------------------------------------------
 _SPECIFIC_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z0-9][A-Za-z0-9\-]*")
 _PAREN = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})s?\)")
@@ -344,9 +338,7 @@ def find_expansions(text: str) -> list[tuple[str, str, int, int]]:
     """Every (short, long, start, end) a text defines, both "long (SHORT)" and "SHORT (long)", with the
     span of the definition in ``text``; what a "What does X stand for?" question is answered from."""
     out = []
-    known = {}
-    for short, long in _glossary():
-        known.setdefault(short, []).append(long)
+    known = _glossary_long_forms()
     for m in _PAREN.finditer(text):
         found = False
         for short, long in find_definitions(m.string[max(0, m.start() - 200) : m.end()]):
@@ -582,6 +574,14 @@ def read_as(tokens: list[str]) -> list[str]:
             out.append(single.get(tokens[i], tokens[i]))
             i += 1
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _glossary_long_forms() -> dict[str, list[str]]:
+    known: dict[str, list[str]] = {}
+    for short, long in _glossary():
+        known.setdefault(short, []).append(long)
+    return known
 
 
 @functools.lru_cache(maxsize=1)
