@@ -7,10 +7,11 @@ How a sentence is chosen (see question.py for the weights): each sentence of the
   coverage   = share of the question's weighted concepts it contains (its paragraph or section heading
                counts at 0.75; a quantity word such as "rate" counts at 0.6 when the sentence has a figure),
   similarity = cosine of question and sentence embeddings,
-  score      = 0.6 * coverage + 0.4 * similarity.
-The best sentence answers if coverage >= ``min_coverage`` and similarity >= ``min_similarity``; a question
-that asks for a figure needs a sentence that states one. Otherwise the answer is a refusal that says what
-is missing. More sentences join when they cover concepts the first leaves out, or score as well; a
+and more signals (answerability.py), which a fitted logistic regression turns into one probability that the
+sentence answers the question. The most probable sentence answers if that probability reaches the fitted
+threshold, the question's names, codes, figures and defined terms are all in it or beside it, and (for a
+question that asks for a figure) it states one. Otherwise the answer is a refusal that quotes the closest
+passage when retrieval found one on the topic. More sentences join when they cover concepts the first leaves out, or score as well; a
 sentence of the same paragraph may complete the answer leaning on the chosen one for the question's names
 (see ``_paragraph_complements``); a sentence ending in a colon brings the list that follows it.
 "What does X stand for?" is answered by the sentence where the release spells X out, or refused.
@@ -18,16 +19,20 @@ sentence of the same paragraph may complete the answer leaning on the chosen one
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .answer_type import AnswerTyper, question_class
+from .answerability import AnswerabilityModel
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge, SentenceRef
-from .lexicon import find_expansions, numbers, strip_footnotes
-from .question import QUANTITY_STEMS, Question
+from .lexicon import find_expansions, numbers, read_as, stem, stopwords, strip_footnotes, words
+from .question import _LIGHT_STEMS, QUANTITY_STEMS, Question
 from .retrieve import Hit
 from .settings import Settings
+from .textfold import fold
 
 CONTEXT_CREDIT = 0.75
 QUANTITY_CREDIT = 0.6
@@ -38,6 +43,15 @@ MAX_LIST_ITEMS = 12
 MIN_OWN_SHARE = 0.3
 MIN_COMPLEMENT_OWN = 0.5
 REFUSAL = "The release does not say"
+#: A refusal quotes the closest passage when it is at least this close to the question (cosine) or
+#: covers at least half of it: retrieval found the topic, only not the answer.
+TOPIC_SIMILARITY = 0.3
+TOPIC_COVERAGE = 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _model() -> AnswerabilityModel:
+    return AnswerabilityModel.load()
 
 
 @dataclass
@@ -64,6 +78,10 @@ class Answer:
     latency_ms: float = 0.0
     guard: dict | None = None  # the grounding guard's verdict, for generated answers
     raw_text: str = ""  # what the generator wrote, before the guard
+    #: The answerability model's probability for the best sentence, and that sentence (also when refused):
+    #: what the eval's trade-off curve is drawn from.
+    confidence: float = 0.0
+    draft: str = ""
 
     def to_dict(self) -> dict:
         d = {
@@ -72,6 +90,7 @@ class Answer:
             "refused": self.refused,
             "question": self.question,
             "generator": self.generator,
+            "confidence": round(self.confidence, 4),
         }
         if self.guard is not None:
             d["guard"] = self.guard
@@ -88,19 +107,20 @@ class Candidate:
     has_figure: bool
     own: float = 0.0  # share of the question's weight found in the sentence itself
     specific_ok: bool = True  # every name, code, figure of the question is in the sentence or beside it
+    features: dict[str, float] = field(default_factory=dict)
+    prob: float = 0.0  # the answerability model's probability that this sentence answers the question
 
-    def passes(self, s: Settings) -> bool:
-        if self.coverage < s.min_coverage or self.own < MIN_OWN_SHARE or not self.specific_ok:
-            return False
-        # Embeddings blur names ("Who is Christelle Huguet?" ~ 0.03), so full coverage stands on its own.
-        return self.similarity >= s.min_similarity or self.coverage >= 0.999
+    @property
+    def lexical(self) -> bool:
+        """The strict lexical test: a sufficient condition to answer (see answerability.py)."""
+        return self.features.get("lexical_pass", 0.0) == 1.0
+
+    def passes(self, threshold: float) -> bool:
+        return self.specific_ok and (self.lexical or self.prob >= threshold)
 
     @property
     def score(self) -> float:
-        # Coverage counted half from the sentence alone, so a sentence that says it beats one whose
-        # neighbours do.
-        lexical = 0.5 * (self.coverage + self.own)
-        return COVERAGE_WEIGHT * lexical + (1 - COVERAGE_WEIGHT) * max(self.similarity, 0.0)
+        return self.features.get("lexical_score", 0.0)
 
 
 class ExtractiveAnswerer:
@@ -110,6 +130,10 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._vectors: dict[tuple[str, int], np.ndarray] = {}
         self._context: dict[tuple[str, int], frozenset[str]] = {}
+        self.model = _model()
+        self.typer = AnswerTyper()
+        self._word_vectors: dict[str, np.ndarray] = {}
+        self._sentence_words: dict[tuple[str, int], list[str]] = {}
 
     # --- scoring -----------------------------------------------------------------------------------
     def _context_of(self, ref: SentenceRef) -> frozenset[str]:
@@ -129,13 +153,60 @@ class ExtractiveAnswerer:
     def _sentence_vectors(self, refs: list[SentenceRef]) -> np.ndarray:
         missing = [r for r in refs if (r.source, r.start) not in self._vectors]
         if missing:
-            for r, v in zip(missing, self.embeddings.encode([self.kn.text(r) for r in missing]), strict=True):
+            texts = [fold(self.kn.text(r)) for r in missing]
+            for r, v in zip(missing, self.embeddings.encode(texts), strict=True):
                 self._vectors[(r.source, r.start)] = v
         return np.stack([self._vectors[(r.source, r.start)] for r in refs])
 
+    def _words_of(self, ref: SentenceRef) -> list[str]:
+        """Content words of a sentence, as written (normalised, not stemmed), for soft matching."""
+        key = (ref.source, ref.start)
+        got = self._sentence_words.get(key)
+        if got is None:
+            sw = stopwords()
+            got = sorted({w for w in words(self.kn.text(ref)) if w.isalpha() and len(w) > 2 and w not in sw})
+            self._sentence_words[key] = got
+        return got
+
+    def _vectors_for(self, items: list[str]) -> dict[str, np.ndarray]:
+        todo = [w for w in dict.fromkeys(items) if w not in self._word_vectors]
+        if todo:
+            for w, v in zip(todo, self.embeddings.encode(todo), strict=True):
+                self._word_vectors[w] = v
+        return self._word_vectors
+
+    def _soft_matches(self, q: Question, refs: list[SentenceRef]) -> dict[str, np.ndarray]:
+        """For each question concept, its best word-embedding cosine with the words of each sentence
+        (and its neighbours): how close the sentence comes to a word it does not contain ("goal" ~
+        "endpoint"). A feature for the answerability model, never a match on its own."""
+        surface: dict[str, str] = {}
+        sw = stopwords()
+        for w in read_as(words(q.corrected)):
+            if w.isalpha() and w not in sw:
+                surface.setdefault(self.kn.lexicon.canonical(stem(w)), w)
+        wanted = [t for t in q.terms if t in surface]
+        if not wanted or not refs:
+            return {}
+        per_ref = [self._words_of(r) for r in refs]
+        vocab = sorted({w for ws in per_ref for w in ws})
+        if not vocab:
+            return {}
+        table = self._vectors_for([surface[t] for t in wanted] + vocab)
+        index = {w: i for i, w in enumerate(vocab)}
+        sims = np.stack([table[surface[t]] for t in wanted]) @ np.stack([table[w] for w in vocab]).T
+        out: dict[str, np.ndarray] = {}
+        for ti, t in enumerate(wanted):
+            row = np.zeros(len(refs), dtype=np.float32)
+            for ri, ws in enumerate(per_ref):
+                if ws:
+                    row[ri] = max(0.0, float(sims[ti, [index[w] for w in ws]].max()))
+            out[t] = row
+        return out
+
     def candidates(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
         seen: dict[tuple[str, int], SentenceRef] = {}
-        for hit in hits:
+        rank_of: dict[tuple[str, int], float] = {}
+        for n, hit in enumerate(hits):
             for s in hit.chunk.sentences:
                 key = (hit.chunk.source, s.start)
                 if key not in seen:
@@ -143,6 +214,7 @@ class ExtractiveAnswerer:
                     pos = self.kn._positions.get(key)
                     if pos is not None:
                         seen[key] = refs[pos]
+                        rank_of[key] = n / max(1, len(hits) - 1)
         refs = list(seen.values())
         if not refs:
             return []
@@ -150,14 +222,25 @@ class ExtractiveAnswerer:
         terms = q.all_terms
         unknown = set(q.unknown)
         total = sum(terms.values()) or 1.0
+        top_idf = self.kn.idf("\x00never") or 1.0
+        kind = question_class(q.raw)
+        typed = kind not in (None, "YESNO")
+        texts = [self.kn.text(r) for r in refs]
+        ents = self.typer.entities(texts) if typed else [()] * len(refs)
+        q_words = {w.lower() for w in words(q.corrected)}
+        best_sim = float(max(sims)) if len(sims) else 0.0
+        unknown_share = sum(terms.get(u, 0.0) for u in unknown) / total
+        soft = self._soft_matches(q, refs)
         out = []
-        for ref, sim in zip(refs, sims, strict=True):
+        for i, (ref, sim, text, ent) in enumerate(zip(refs, sims, texts, ents, strict=True)):
             own = self.kn.concepts_of(ref)
-            text = self.kn.text(ref)
             has_figure = bool(numbers(text))
             ctx = self._context_of(ref)
             got = mine = 0.0
             full = set()
+            missing_idf = 0.0
+            soft_got = 0.0
+            worst = 1.0
             for t, w in terms.items():
                 if t in own:
                     got += w
@@ -167,10 +250,42 @@ class ExtractiveAnswerer:
                     got += CONTEXT_CREDIT * w
                 elif t in QUANTITY_STEMS and has_figure and t not in unknown:
                     got += QUANTITY_CREDIT * w
+                else:
+                    if t not in unknown and t not in _LIGHT_STEMS:
+                        missing_idf = max(missing_idf, self.kn.idf(t) / top_idf)
+                    if t in soft:
+                        soft_got += w * float(soft[t][i])
+                        if t not in _LIGHT_STEMS:
+                            worst = min(worst, float(soft[t][i]))
             specific_ok = all(
                 t in own or t in ctx or self._qualified(q, t, own | ctx, ref.source) for t in q.specific
             )
-            out.append(Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok))
+            holds = self.typer.holds(kind, text, q_words, ent) if typed else None
+            features = {
+                "coverage": got / total,
+                "own": mine / total,
+                "similarity": float(sim),
+                "similarity_gap": float(sim) - best_sim,
+                "unknown_share": unknown_share,
+                "missing_idf": missing_idf,
+                "typed_match": 1.0 if holds else 0.0,
+                "typed_miss": 1.0 if holds is False else 0.0,
+                "yesno": 1.0 if kind == "YESNO" else 0.0,
+                "figure": 1.0 if has_figure else 0.0,
+                "retrieval_rank": rank_of.get((ref.source, ref.start), 1.0),
+                "soft_coverage": (got + soft_got) / total,
+                "lexical_score": COVERAGE_WEIGHT * 0.5 * (got + mine) / total
+                + (1 - COVERAGE_WEIGHT) * max(float(sim), 0.0),
+                "lexical_pass": 1.0
+                if got / total >= self.settings.min_coverage
+                and mine / total >= MIN_OWN_SHARE
+                and (float(sim) >= self.settings.min_similarity or got / total >= 0.999)
+                else 0.0,
+                "worst_missing": worst,
+            }
+            c = Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok, features)
+            c.prob = self.model.probability(features)
+            out.append(c)
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -196,15 +311,25 @@ class ExtractiveAnswerer:
             )
         ranked = self.candidates(q, hits, qvec)
         s = self.settings
-        eligible = [c for c in ranked if c.passes(s)]
-        if q.wants_figure and eligible:
-            with_figure = [c for c in eligible if c.has_figure]
-            if not with_figure:
-                return self._refuse(q, eligible[0], "it gives no figure for that")
-            eligible = with_figure
+        threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
+        possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
+        # Sentences passing the strict lexical test answer, ranked as before; when none does, the most
+        # probable sentences by the calibrated model do, if they reach its threshold.
+        eligible = [c for c in possible if c.lexical]
         if not eligible:
-            closest = ranked[0] if ranked and not q.unknown and ranked[0].coverage >= 0.5 else None
-            return self._refuse(q, closest, None)
+            eligible = sorted((c for c in possible if c.prob >= threshold), key=lambda c: -c.prob)
+        top = eligible[0] if eligible else max(possible, key=lambda c: c.prob, default=None)
+        confidence = 1.0 if top is not None and top.lexical else (top.prob if top else 0.0)
+        draft = self.kn.text(top.ref) if top else ""
+        if not eligible:
+            on_topic = [c for c in ranked if c.similarity >= TOPIC_SIMILARITY or c.coverage >= TOPIC_COVERAGE]
+            closest = max(on_topic, key=lambda c: c.similarity + c.coverage, default=None)
+            why = None
+            if q.wants_figure and not possible and any(c.specific_ok for c in ranked):
+                why = "it gives no figure for that"
+            answer = self._refuse(q, closest, why)
+            answer.confidence, answer.draft = confidence, draft
+            return answer
         best = eligible[0]
         chosen = [best]
         covered = set(best.full)
@@ -230,7 +355,7 @@ class ExtractiveAnswerer:
             quote = self.kn.slice(c.ref.source, start, end) or self.kn.text(c.ref)
             citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
             parts.append(f"{quote} [{n}]")
-        return Answer(" ".join(parts), citations, False, q.raw)
+        return Answer(" ".join(parts), citations, False, q.raw, confidence=confidence, draft=draft)
 
     def _paragraph_complements(
         self, q: Question, ranked: list[Candidate], chosen: list[Candidate], covered: set[str]
@@ -305,14 +430,17 @@ class ExtractiveAnswerer:
         return end
 
     def _refuse(self, q: Question, closest: Candidate | None, why: str | None) -> Answer:
-        if q.unknown:
-            words = sorted(
-                {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
-            )
-            shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in words) or "what you asked"
-            text = f"{REFUSAL}: it never mentions {shown}."
-        elif why:
+        """A refusal. It quotes the passage nearest the question whenever retrieval found one on the
+        topic; "it never mentions X" alone is kept for questions about nothing the corpus talks about."""
+        missing = [t for t in q.specific if closest is None or t not in self.kn.concepts_of(closest.ref)]
+        if why:
             text = f"{REFUSAL}: {why}."
+        elif q.unknown and closest is None:
+            found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
+            shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in sorted(found)) or "what you asked"
+            text = f"{REFUSAL}: it never mentions {shown}."
+        elif missing and closest is not None:
+            text = f"{REFUSAL} that: no passage of it answers this question for what you named."
         else:
             text = f"{REFUSAL}: no passage of it answers this question."
         if closest is None:

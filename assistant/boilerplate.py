@@ -10,6 +10,17 @@ release in their own promotion, with wording that differs per vendor and per pag
 2. Such a line is removed, and so is everything between two of them when they are at most
    ``max_block_lines`` lines apart: an ad block opens and closes with a call to action.
 
+The same mechanism keeps out *page furniture*, the parts of a web page around the release:
+
+3. A *furniture line* is a short line made of a web page's own vocabulary: share and follow buttons,
+   "Related articles", "Tags:", "Posted by", "Read more", navigation and legal links. It counts as a call to
+   action for rule 2, so a block framed by two of them goes too.
+4. A *comment section* ("No comments:", "Leave a reply", "12 comments", "Post a Comment") is never part of
+   a release: it and everything after it are removed.
+5. A *run of unrelated fragments*: three or more consecutive short lines that do not end like sentences
+   (a navigation menu, a list of other stories' headlines) whose words mostly do not occur anywhere else in
+   the document. A release's own title and headings share their words with its body, so they stay.
+
 Nothing is rewritten: the detector returns the spans of the original text that are kept, so every chunk
 and citation still points at the file's own characters.
 """
@@ -39,6 +50,29 @@ _INJECTION = re.compile(
     r"|\bas an ai\b|\bjailbreak\b|\bnew instructions\b)",
     re.IGNORECASE,
 )
+
+
+_FURNITURE = re.compile(
+    r"^\W*(share( this| on| via)?( article| story| post| page)?\b|tweet\b|follow us\b|like us on\b"
+    r"|related( articles?| posts?| news| stories| content| topics)?\s*:?\s*$|more (stories|news|articles)\b"
+    r"|read (more|next)\b|see also\b|you (may|might) also like\b|recommended (for you|stories)\b"
+    r"|most (read|popular|viewed)\b|trending\b|tags?\s*:|labels?\s*:|filed under\b|posted (by|in|on)\b"
+    r"|newer post|older post|previous (post|article|story)|next (post|article|story)|back to top\b"
+    r"|skip to (main )?content\b|home\s*$|menu\s*$|search\s*$|print\s*$|e-?mail\s*$|advertisement\s*$"
+    r"|sponsored( content)?\s*$|cookie (policy|settings)\b|privacy policy\b|terms (of use|and conditions)\b"
+    r"|all rights reserved\b|log ?in\b|sign ?in\b|log ?out\b|\(c\) ?\d{4}\b|© ?\d{4}\b)",
+    re.IGNORECASE,
+)
+_COMMENTS = re.compile(
+    r"^\W*(no comments?\s*:?|post a comment|leave a (reply|comment)|\d+\s+comments?\b|comments?\s*\(\d+\)"
+    r"|join the (discussion|conversation)|add (a|your) comment|show comments)\W*$",
+    re.IGNORECASE,
+)
+MAX_FURNITURE_CHARS = 80
+MIN_FRAGMENT_RUN = 3
+MAX_FRAGMENT_CHARS = 120
+#: A fragment is unrelated when at most this share of its content words occurs in the rest of the text.
+MAX_FRAGMENT_OVERLAP = 0.34
 
 
 @dataclass(frozen=True)
@@ -77,11 +111,77 @@ class BoilerplateDetector:
     def is_injection(line: str) -> bool:
         return bool(_INJECTION.search(line))
 
+    @staticmethod
+    def is_furniture(line: str) -> bool:
+        stripped = line.strip()
+        return 0 < len(stripped) <= MAX_FURNITURE_CHARS and bool(_FURNITURE.search(stripped))
+
+    @staticmethod
+    def _fragment(line: str) -> bool:
+        stripped = line.strip()
+        return 0 < len(stripped) <= MAX_FRAGMENT_CHARS and stripped[-1] not in '.!?:;,"”)'
+
+    def _unrelated_runs(self, text: str, lines: list[tuple[int, int]]) -> set[int]:
+        """Rule 5: runs of short fragments that share few words with the rest of the document."""
+        from .lexicon import stem, stopwords, words
+
+        def content(span: tuple[int, int]) -> set[str]:
+            sw = stopwords()
+            return {stem(w) for w in words(text[span[0] : span[1]]) if w not in sw and not w[:1].isdigit()}
+
+        runs: list[list[int]] = []
+        current: list[int] = []
+        for i, (s, e) in enumerate(lines):
+            line = text[s:e]
+            if not line.strip():
+                continue  # blank lines do not break a run: menus are often spaced out
+            if self._fragment(line):
+                current.append(i)
+            else:
+                if len(current) >= MIN_FRAGMENT_RUN:
+                    runs.append(current)
+                current = []
+        if len(current) >= MIN_FRAGMENT_RUN:
+            runs.append(current)
+        drop: set[int] = set()
+        for run in runs:
+            members = set(run)
+            rest: dict[str, int] = {}
+            for i, span in enumerate(lines):
+                if i not in members:
+                    for w in content(span):
+                        rest[w] = rest.get(w, 0) + 1
+            unrelated = []
+            for i in run:
+                mine = content(lines[i])
+                shared = sum(1 for w in mine if w in rest)
+                unrelated.append(not mine or shared / len(mine) <= MAX_FRAGMENT_OVERLAP)
+            if sum(unrelated) * 3 >= 2 * len(run):  # most of the run is about something else
+                drop.update(i for i, u in zip(run, unrelated, strict=True) if u)
+        return drop
+
     def run(self, text: str) -> Cleaned:
         lines = _line_spans(text)
         cta = [i for i, (s, e) in enumerate(lines) if self.is_call_to_action(text[s:e])]
+        furniture = {i for i, (s, e) in enumerate(lines) if self.is_furniture(text[s:e])}
         injected = {i for i, (s, e) in enumerate(lines) if self.is_injection(text[s:e])}
         drop: set[int] = set(cta) | injected
+        comments = next((i for i, (s, e) in enumerate(lines) if _COMMENTS.search(text[s:e])), None)
+        if comments is not None:
+            drop.update(range(comments, len(lines)))
+        drop |= self._unrelated_runs(text, lines) | furniture
+        # Furniture frames a block too, but only a block of fragments (a share bar, a tag list), never
+        # a paragraph of the release that happens to sit between a byline and a tag line.
+        marks = sorted(furniture | set(cta))
+        for a, b in zip(marks, marks[1:], strict=False):
+            if (a in furniture or b in furniture) and b - a <= self.max_block_lines:
+                inner = range(a + 1, b)
+                if all(
+                    not text[lines[i][0] : lines[i][1]].strip()
+                    or self._fragment(text[lines[i][0] : lines[i][1]])
+                    for i in inner
+                ):
+                    drop.update(inner)
         for a, b in zip(cta, cta[1:], strict=False):
             if b - a <= self.max_block_lines:
                 drop.update(range(a, b + 1))

@@ -143,7 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval set and write a report")
-    p.add_argument("--qa", help="question/answer JSONL (default: eval/qa.jsonl)")
+    p.add_argument("--qa", help="question/answer JSONL for one custom set (default: the sets of --sets)")
+    p.add_argument(
+        "--sets",
+        default=None,
+        help="comma-separated eval sets: shipped, dev, test (default: all three; the gate covers shipped "
+        "and dev; scoring test is logged in eval/unseen/test/scored.log)",
+    )
     p.add_argument("--out", help="report folder (default: eval/out)")
     p.add_argument(
         "--generator",

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
+from .textfold import fold
+
 _TOKEN = re.compile(r"[A-Z]&[A-Z]\b|(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
 # Upper-case abbreviations that would otherwise read as stop words ("US" is not "us").
 _CAPS = {"US": "usa", "U.S.": "usa", "U.S.A.": "usa", "IT": "it-sector"}
@@ -272,7 +274,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Normalised word tokens of a text, stop words included (positions matter for aliases)."""
-    return [normalize(t) for t in _TOKEN.findall(text)]
+    return [normalize(t) for t in _TOKEN.findall(fold(text))]
 
 
 def is_number(token: str) -> bool:
@@ -309,7 +311,28 @@ def _schwartz_hearst(short: str, words_before: list[str]) -> list[str] | None:
 
 # "CABINET (... CABozantinib versus placebo In patients with advanced NEuroendocrine Tumors ...)": a name
 # in capitals, then a parenthesis whose words' leading capitals spell it.
-_NAME_THEN_PAREN = re.compile(r"\b([A-Z][A-Z0-9]{2,14})\s*\(([^()]{5,400})\)")
+_NAME_THEN_PAREN = re.compile(r"\b([A-Za-z][A-Za-z0-9\-]{1,14})\s*\(([^()]{5,400})\)")
+
+
+def _abbreviation_like(token: str) -> bool:
+    """ "CABINET", "HER2", "pNET", "RSV-LRTD": at least two capitals, or a capital with a digit."""
+    caps = sum(ch.isupper() for ch in token)
+    return caps >= 2 or (caps >= 1 and any(ch.isdigit() for ch in token))
+
+
+def _spelled_inside(short: str, inside: str) -> str | None:
+    """Schwartz & Hearst (2003) run on "SHORT (long form)": the shortest run of words opening the
+    parenthesis whose letters spell the short form in order, the first at the start of a word, the others
+    anywhere inside words ("ABCDEF (ABle Combination DEsign with Fixed dosing)", "HER2 (human epidermal
+    growth factor receptor 2)")."""
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9\-']*", inside)
+    letters = sum(ch.isalnum() for ch in short)
+    limit = min(letters + 5, 2 * letters, len(tokens))
+    for n in range(1, limit + 1):
+        lf = _schwartz_hearst(short, tokens[:n])
+        if lf and len(lf) == n and n > 1:
+            return " ".join(tokens[:n])
+    return None
 
 
 def _spelled_by_capitals(short: str, inside: str) -> str | None:
@@ -353,9 +376,24 @@ def find_expansions(text: str) -> list[tuple[str, str, int, int]]:
             before = text[window : m.start()].rstrip()
             if before.lower().endswith(long.lower()):
                 out.append((m.group(1), long, window + len(before) - len(long), m.end()))
+    out.extend(short_then_long(text))
+    return out
+
+
+def short_then_long(text: str) -> list[tuple[str, str, int, int]]:
+    """Definitions written "SHORT (long form)", with the span of the definition in ``text``."""
+    out = []
     for m in _NAME_THEN_PAREN.finditer(text):
-        long = _spelled_by_capitals(m.group(1), m.group(2))
+        if not _abbreviation_like(m.group(1)):
+            continue
+        inside = m.group(2)
+        long = _spelled_by_capitals(m.group(1), inside) or _spelled_inside(m.group(1), inside)
         if long:
+            # "(ABle Combination DEsign with Fixed dosing)": the letters end before the parenthesis does;
+            # a word or two left over belong to the long form.
+            tail = inside[inside.find(long) + len(long) :]
+            if len(tail.split()) <= 2 and not re.search(r"[,;:]", tail):
+                long = long + tail.rstrip()
             out.append((m.group(1), long, m.start(), m.end()))
     return out
 
@@ -397,6 +435,8 @@ class Lexicon:
 
     def add_text(self, text: str) -> None:
         for short, long in find_definitions(text):
+            self.add_alias(short, long)
+        for short, long, _, _ in short_then_long(text):
             self.add_alias(short, long)
         new = {w for w in words(text) if not is_number(w)}
         if new - self.vocabulary:
@@ -442,7 +482,7 @@ class Lexicon:
         if concepts is None:
             concepts = self.concepts(strip_footnotes(text), collapse=True)
         out = {c for c in concepts if is_number(c) or self.is_alias_key(c)}
-        for i, m in enumerate(_SPECIFIC_WORD.finditer(text)):
+        for i, m in enumerate(_SPECIFIC_WORD.finditer(fold(text))):
             token = m.group(0)
             if any(ch.isdigit() for ch in token) or (i > 0 and any(ch.isupper() for ch in token)):
                 out.update(self.concepts(token, collapse=True))
@@ -531,7 +571,7 @@ class Lexicon:
         return hit[0] if hit else word
 
     def correct_text(self, text: str) -> str:
-        return _TOKEN.sub(lambda m: self._fix_token(m.group(0)), text)
+        return _TOKEN.sub(lambda m: self._fix_token(m.group(0)), fold(text))
 
     def _fix_token(self, token: str) -> str:
         norm = normalize(token)

@@ -73,6 +73,9 @@ class Settings:
     max_answer_sentences: int = 3
     #: Share of the question's weighted content terms an answer sentence must cover.
     min_coverage: float = 0.67
+    #: Probability (answerability.py) a sentence needs to answer; negative means the fitted threshold in
+    #: assistant/data/answerability.json.
+    answer_threshold: float = -1.0
     #: Cosine similarity (question vs. sentence) below which a sentence cannot be an answer.
     min_similarity: float = 0.2
     max_question_chars: int = 2000

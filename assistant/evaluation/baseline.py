@@ -65,11 +65,11 @@ class TutorialBaseline:
             self.chain = _stuff_chain(chat_model(settings.replace(generator=generator)))
             self.guard = GroundingGuard(Lexicon(c.page_content for c in chunks), embeddings)
 
-    def retrieve(self, question: str) -> list:
-        return self.store.similarity_search(question, k=TOP_K)
+    def retrieve(self, question: str, source: str | None = None) -> list:
+        return self.store.similarity_search(question, k=TOP_K, filter={"source": source} if source else None)
 
-    def ask(self, question: str, history: list | None = None) -> dict:
-        hits = self.retrieve(question)
+    def ask(self, question: str, history: list | None = None, source: str | None = None) -> dict:
+        hits = self.retrieve(question, source)
         citations = [
             {
                 "n": i,

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..loaders import load_text
 from ..settings import REPO_ROOT, Settings
 from .metrics import Judged, judge, summarise
+from .metrics import contains as _contains
 
 GATED = {
     "answer_accuracy": ">=",
@@ -66,10 +67,12 @@ class ProductSystem:
         self.bot = Assistant(settings)
         self.bot.ensure_index(progress=False)
 
-    def ask(self, question: str, history: list | None = None) -> dict:
-        answer = self.bot.ask(question, history=history)
-        hits = self.bot.retriever.search(answer.resolved_question or question)
+    def ask(self, question: str, history: list | None = None, source: str | None = None) -> dict:
+        sources = [source] if source else None
+        answer = self.bot.ask(question, history=history, sources=sources)
+        hits = self.bot.retriever.search(answer.resolved_question or question, sources=sources)
         d = answer.to_dict()
+        d["draft"] = answer.draft
         d["retrieved"] = [(h.chunk.source, h.chunk.start, h.chunk.end) for h in hits]
         return d
 
@@ -91,10 +94,11 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
     for item in items:
         try:
             history = []
+            source = item.get("source")
             for earlier in item.get("history", []):
-                history.append((earlier, system.ask(earlier, history=list(history))["text"]))
+                history.append((earlier, system.ask(earlier, history=list(history), source=source)["text"]))
             t0 = time.perf_counter()
-            out = system.ask(item["question"], history=history)
+            out = system.ask(item["question"], history=history, source=source)
             latencies.append((time.perf_counter() - t0) * 1000)
         except Exception as exc:  # counted as a failure, never skipped
             errors += 1
@@ -129,6 +133,12 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
                 "missing": j.missing,
                 "unsupported": j.unsupported,
                 "support_rank": rank,
+                "confidence": out.get("confidence"),
+                # Whether the best sentence holds the answer, refused or not: the trade-off curve's input.
+                "draft_ok": bool(out.get("draft"))
+                and item.get("answerable", True)
+                and all(_contains(out.get("draft", ""), f) for f in item.get("facts", [])),
+                "answerable": item.get("answerable", True),
             }
         )
     summary = summarise(judged, latencies, errors)
@@ -166,7 +176,12 @@ def check_gate(summary: dict, thresholds: dict) -> list[str]:
 
 
 def write_report(
-    out_dir: Path, results: dict[str, dict], failures: list[str], short: list[str] | None = None
+    out_dir: Path,
+    results: dict[str, dict],
+    failures: list[str],
+    short: list[str] | None = None,
+    curves: dict[str, list[dict]] | None = None,
+    test_scored: int | None = None,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -192,8 +207,19 @@ def write_report(
         lines.append(f"| {k} | " + " | ".join(_fmt(results[n]["summary"][k]) for n in names) + " |")
     lines += ["", "Gate: " + ("PASSED" if not failures else "FAILED: " + "; ".join(failures)), ""]
     if short:
-        lines += ["Targets not met (issue 3): " + "; ".join(short), ""]
+        lines += ["Targets not met: " + "; ".join(short), ""]
+    if test_scored is not None:
+        lines += [
+            f"The frozen test split (eval/unseen/test) has been scored {test_scored} time(s) in this "
+            "checkout (eval/unseen/test/scored.log). Its answers are not listed here: it is never read "
+            "answer by answer.",
+            "",
+        ]
+    if curves:
+        lines += _curve_section(out_dir, curves)
     for n in names:
+        if results[n].get("set") == "test":
+            continue  # the frozen split is reported as figures only
         wrong = [r for r in results[n]["rows"] if not r.get("correct")]
         lines += [f"## {n}: {len(wrong)} wrong", ""]
         for r in wrong:
@@ -203,6 +229,49 @@ def write_report(
         lines.append("")
     (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
     _chart(out_dir / "report.png", results)
+
+
+def _curve_section(out_dir: Path, curves: dict[str, list[dict]]) -> list[str]:
+    """The answer/refusal trade-off as the answer threshold moves, with the shipped threshold marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..answerability import AnswerabilityModel
+
+    chosen = AnswerabilityModel.load().threshold
+    fig, ax = plt.subplots(figsize=(6, 5))
+    lines = [
+        "## Trade-off: answer accuracy against refusal accuracy",
+        "",
+        f"Threshold of the answerability model (assistant/data/answerability.json): **{chosen}**. A question "
+        "is answered when its best sentence passes the strict lexical test or reaches the threshold; "
+        "answer accuracy here counts the best sentence holding every fact (a proxy: the full answer may "
+        "add sentences). ![trade-off](tradeoff.png)",
+        "",
+        "| set | threshold | answer accuracy | refusal accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, curve in curves.items():
+        ax.plot([p["refusal_accuracy"] for p in curve], [p["answer_accuracy"] for p in curve], label=name)
+        at = min(curve, key=lambda p: abs(p["threshold"] - chosen))
+        ax.scatter([at["refusal_accuracy"]], [at["answer_accuracy"]], marker="o", s=60, zorder=3)
+        for p in curve[:: max(1, len(curve) // 5)] + [at]:
+            mark = " (chosen)" if p is at else ""
+            lines.append(
+                f"| {name} | {p['threshold']:.2f}{mark} | {p['answer_accuracy']:.3f} | {p['refusal_accuracy']:.3f} |"
+            )
+    ax.set_xlabel("refusal accuracy")
+    ax.set_ylabel("answer accuracy (answerable questions)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"Threshold sweep; dots: chosen threshold {chosen}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out_dir / "tradeoff.png", dpi=110)
+    plt.close(fig)
+    return lines + [""]
 
 
 def _fmt(v) -> str:
@@ -252,8 +321,49 @@ def print_table(results: dict[str, dict]) -> None:
     Console().print(table)
 
 
+def _build(name: str, settings: Settings, embeddings):
+    if name in ("extractive", "local", "openai"):
+        return ProductSystem(settings.replace(generator=name))
+    if name.startswith("baseline"):
+        from ..embeddings import PackagedEmbeddings
+        from .baseline import TutorialBaseline
+
+        generator = name.removeprefix("baseline").strip("-").removesuffix("+guard") or "extractive"
+        return TutorialBaseline(
+            settings, embeddings or PackagedEmbeddings(), generator, name.endswith("+guard")
+        )
+    raise ValueError(f"unknown system {name!r} (extractive, local, openai, baseline, baseline-local[+guard])")
+
+
+def tradeoff_from_rows(rows: list[dict]) -> list[dict]:
+    """Answer accuracy against refusal accuracy as the answer threshold moves, from the eval's own rows
+    (each answer's confidence and whether its best sentence held the facts)."""
+    from ..answerability import tradeoff
+
+    points = [
+        (float(r["confidence"] or 0.0), bool(r["answerable"]), bool(r["draft_ok"]))
+        for r in rows
+        if "confidence" in r and r.get("confidence") is not None
+    ]
+    return tradeoff(points)
+
+
+def _log_test_scoring(sets: list[str], names: list[str]) -> int:
+    """Append to eval/unseen/test/scored.log and return how often the frozen split has been scored."""
+    import datetime as dt
+
+    log = REPO_ROOT / "eval" / "unseen" / "test" / "scored.log"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{stamp}\t{','.join(names)}\n")
+    return sum(
+        1 for line in log.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    )
+
+
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    qa = Path(args.qa) if args.qa else REPO_ROOT / "eval" / "qa.jsonl"
+    from .sets import EvalSet, eval_sets
+
     out_dir = Path(args.out) if args.out else REPO_ROOT / "eval" / "out"
     if getattr(args, "from_feedback", None):
         from .feedback import write_cases
@@ -262,48 +372,73 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         n = write_cases(Path(args.from_feedback), target)
         print(f"wrote {n} draft cases to {target} (cases marked review need a person to add facts)")
         return 0
-    items = [i for i in load_items(qa) if not i.get("review")]
-    sources = source_texts(settings)
+    available = eval_sets(settings.corpus_dir)
+    if getattr(args, "qa", None):
+        chosen = {"custom": EvalSet("custom", settings.corpus_dir, Path(args.qa))}
+    else:
+        wanted = [
+            n.strip() for n in (getattr(args, "sets", None) or "shipped,dev,test").split(",") if n.strip()
+        ]
+        unknown = [n for n in wanted if n not in available]
+        if unknown:
+            raise ValueError(f"unknown eval set(s) {unknown} (shipped, dev, test)")
+        chosen = {n: available[n] for n in wanted}
     names = [n.strip() for n in (args.generator or "extractive,baseline").split(",") if n.strip()]
     results: dict[str, dict] = {}
+    curves: dict[str, list[dict]] = {}
     embeddings = None
-    for name in names:
-        if name in ("extractive", "local", "openai"):
-            system = ProductSystem(settings.replace(generator=name))
-            embeddings = system.bot.embeddings
-        elif name.startswith("baseline"):
-            from ..embeddings import PackagedEmbeddings
-            from .baseline import TutorialBaseline
-
-            generator = name.removeprefix("baseline").strip("-").removesuffix("+guard") or "extractive"
-            system = TutorialBaseline(
-                settings, embeddings or PackagedEmbeddings(), generator, name.endswith("+guard")
-            )
-        else:
-            raise ValueError(
-                f"unknown system {name!r} (extractive, local, openai, baseline, baseline-local[+guard])"
-            )
-        results[name] = run_system(system, items, sources)
+    for set_name, es in chosen.items():
+        items = [i for i in load_items(es.qa) if not i.get("review")]
+        # The shipped set uses the configured index; every other set gets its own index beside it.
+        set_settings = settings
+        if set_name not in ("shipped", "custom"):
+            index = settings.index_dir.parent / f"{settings.index_dir.name}-eval-{set_name}"
+            set_settings = settings.replace(corpus_dir=es.corpus_dir, index_dir=index)
+        sources = source_texts(set_settings)
+        for name in names:
+            if name.startswith("baseline") and set_name == "dev":
+                continue  # the baseline is compared on the shipped set and the frozen test split
+            system = _build(name, set_settings, embeddings)
+            if isinstance(system, ProductSystem):
+                embeddings = system.bot.embeddings
+            key = name if set_name in ("shipped", "custom") else f"{name} · {set_name}"
+            results[key] = run_system(system, items, sources)
+            results[key]["set"] = set_name
+            if name == "extractive":
+                curves[set_name] = tradeoff_from_rows(results[key]["rows"])
     limits = load_thresholds()
-    thresholds = limits["gate"]
-    # All thresholds apply to the default answerer; every guarded generator must also show no unsupported
-    # number (the guard's promise), whatever its accuracy.
-    failures = check_gate(results["extractive"]["summary"], thresholds) if "extractive" in results else []
-    short = check_gate(results["extractive"]["summary"], limits["target"]) if "extractive" in results else []
-    limit = thresholds.get("unsupported_number_rate", 0.0)
+    failures: list[str] = []
+    short: list[str] = []
+    for key, res in results.items():
+        if not key.startswith("extractive"):
+            continue
+        set_name = res["set"]
+        gate = limits["gate"] if set_name in ("shipped", "custom") else limits.get(f"gate_{set_name}")
+        target = limits["target"] if set_name in ("shipped", "custom") else limits.get(f"target_{set_name}")
+        label = "" if set_name in ("shipped", "custom") else f"{set_name}: "
+        if gate:
+            failures += [label + f for f in check_gate(res["summary"], gate)]
+        if target:
+            short += [label + f for f in check_gate(res["summary"], target)]
+    limit = limits["gate"].get("unsupported_number_rate", 0.0)
     for name, res in results.items():
-        guarded = name in ("local", "openai") or name.endswith("+guard")
+        guarded = name.split(" ")[0] in ("local", "openai") or name.split(" ")[0].endswith("+guard")
         rate = res["summary"].get("unsupported_number_rate", 0.0)
         if guarded and rate > limit:
             failures.append(f"{name}: unsupported_number_rate = {rate:.3f} (needs <= {limit})")
-    write_report(out_dir, results, failures, short)
+    scored = _log_test_scoring(list(chosen), names) if "test" in chosen else None
+    write_report(out_dir, results, failures, short, curves=curves, test_scored=scored)
     print_table(results)
     print(f"report: {out_dir / 'report.md'}")
+    if scored is not None:
+        print(f"the frozen test split has now been scored {scored} time(s) (eval/unseen/test/scored.log)")
     if short:
-        print("targets not met (issue 3): " + "; ".join(short))
+        print("targets not met: " + "; ".join(short))
     if failures:
         print("gate: FAILED: " + "; ".join(failures))
         return 1 if args.gate else 0
-    checked = "all thresholds" if "extractive" in results else "unsupported numbers only (no extractive run)"
+    checked = (
+        "all thresholds" if any(k.startswith("extractive") for k in results) else "unsupported numbers only"
+    )
     print(f"gate: passed ({checked})")
     return 0
