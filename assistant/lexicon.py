@@ -600,19 +600,63 @@ def _synonyms() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     return single, pairs
 
 
+@functools.lru_cache(maxsize=100_000)
+def _base_forms(token: str) -> tuple[str, ...]:
+    """The token and the forms it is an inflection of (regular English inflection only: -s, -es, -ies,
+    -ed, -ied, -ing, doubled consonants), so the synonym table, which lists words, covers their other
+    inflections too ("recruits", "allocating", "cutting") without reaching derivations ("participation"
+    is not an inflection of "participant")."""
+    out = [token]
+    if len(token) > 4:
+        if token.endswith("ies") or token.endswith("ied"):
+            out.append(token[:-3] + "y")
+        if token.endswith("es"):
+            out.append(token[:-2])
+        if token.endswith("s") and not token.endswith("ss"):
+            out.append(token[:-1])
+        if token.endswith("ed"):
+            out += [token[:-2], token[:-1]]
+            if len(token) > 5 and token[-3] == token[-4]:
+                out.append(token[:-3])
+        if token.endswith("ing"):
+            out += [token[:-3], token[:-3] + "e"]
+            if len(token) > 6 and token[-4] == token[-5]:
+                out.append(token[:-4])
+    return tuple(out)
+
+
+def _lookup(table: dict, token: str) -> str | None:
+    for form in _base_forms(token):
+        if form in table:
+            return table[form]
+    return None
+
+
 def read_as(tokens: list[str]) -> list[str]:
     """Normalised words with the genre's interchangeable words replaced by one of them (synonyms.tsv):
-    "took part" -> "enrol", "assessed" -> "evaluated", "allocated" -> "randomized"."""
+    "took part" -> "enrol", "assessed" -> "evaluated", "allocated" -> "randomized". Every regular
+    inflection of a listed word is read the same way."""
     single, pairs = _synonyms()
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in pairs:
-            out.append(pairs[(tokens[i], tokens[i + 1])])
-            i += 2
-        else:
-            out.append(single.get(tokens[i], tokens[i]))
-            i += 1
+        if i + 1 < len(tokens):
+            pair = pairs.get((tokens[i], tokens[i + 1]))
+            if pair is None:
+                pair = next(
+                    (
+                        pairs[(a, tokens[i + 1])]
+                        for a in _base_forms(tokens[i])
+                        if (a, tokens[i + 1]) in pairs
+                    ),
+                    None,
+                )
+            if pair is not None:
+                out.append(pair)
+                i += 2
+                continue
+        out.append(_lookup(single, tokens[i]) or tokens[i])
+        i += 1
     return out
 
 

@@ -111,9 +111,13 @@ def test_a_disguised_word_is_matched_and_cited_with_exact_offsets(web_bot):
 
 
 def test_definitions_in_both_directions_with_letters_inside_words(web_bot):
-    found = {s: long for s, long, _, _ in find_expansions("ABCDEF (ABle Combination DEsign with Fixed dosing) was")}
+    found = {
+        s: long for s, long, _, _ in find_expansions("ABCDEF (ABle Combination DEsign with Fixed dosing) was")
+    }
     assert found.get("ABCDEF") == "ABle Combination DEsign with Fixed dosing"
-    found = {s: long for s, long, _, _ in find_expansions("HER2 (human epidermal growth factor receptor 2) is")}
+    found = {
+        s: long for s, long, _, _ in find_expansions("HER2 (human epidermal growth factor receptor 2) is")
+    }
     assert found.get("HER2") == "human epidermal growth factor receptor 2"
     found = {s: long for s, long, _, _ in find_expansions("the overall survival (OS) was")}
     assert found.get("OS") == "overall survival"
