@@ -28,7 +28,16 @@ from .answer_type import AnswerTyper, question_focus, verbs_of
 from .answerability import AnswerabilityModel
 from .embeddings import PackagedEmbeddings
 from .knowledge import Knowledge, SentenceRef
-from .lexicon import find_expansions, numbers, read_as, stem, stopwords, strip_footnotes, words
+from .lexicon import (
+    find_expansions,
+    is_number_word,
+    numbers,
+    read_as,
+    stem,
+    stopwords,
+    strip_footnotes,
+    words,
+)
 from .question import _LIGHT_STEMS, QUANTITY_STEMS, Question
 from .retrieve import Hit
 from .settings import Settings
@@ -47,6 +56,16 @@ REFUSAL = "The release does not say"
 #: covers at least half of it: retrieval found the topic, only not the answer.
 TOPIC_SIMILARITY = 0.3
 TOPIC_COVERAGE = 0.5
+
+
+def _quoted(found: set[str], fallback: str) -> str:
+    """Question words for a refusal's text. Never a figure: a refusal that repeats "2024" would state a
+    number no citation holds."""
+    shown = sorted({w.strip("?.,!;:'\"“”") for w in found} - {""})
+    shown = [
+        w for w in shown if not any(ch.isdigit() for ch in w) and not numbers(w) and not is_number_word(w)
+    ]
+    return ", ".join(f"“{w}”" for w in shown) or fallback
 
 
 @functools.lru_cache(maxsize=1)
@@ -451,16 +470,16 @@ class ExtractiveAnswerer:
             text = f"{REFUSAL}: {why}."
         elif q.unknown and closest is None:
             found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
-            shown = ", ".join(f"“{w.strip('?.,!;:')}”" for w in sorted(found)) or "what you asked"
+            shown = _quoted(found, "what you asked")
             text = f"{REFUSAL}: it never mentions {shown}."
         elif missing and closest is not None:
             lex = self.kn.lexicon
             named = {
-                w.strip("?.,!;:'\"")
+                w
                 for w in q.corrected.split()
                 if set(lex.concepts(w.strip("?.,!;:'\""), collapse=True)) & set(missing)
             }
-            shown = ", ".join(f"“{w}”" for w in sorted(named)) or "what you named"
+            shown = _quoted(named, "what you named")
             text = f"{REFUSAL}: no passage of it answers this for {shown}."
         else:
             text = f"{REFUSAL}: no passage of it answers this question."

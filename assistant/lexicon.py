@@ -277,6 +277,11 @@ def words(text: str) -> list[str]:
     return [normalize(t) for t in _TOKEN.findall(fold(text))]
 
 
+def is_number_word(word: str) -> bool:
+    """ "two", "Twelve": a number written as a word."""
+    return word.lower() in _NUMBER_WORDS
+
+
 def is_number(token: str) -> bool:
     return bool(token) and token[0].isdigit()
 

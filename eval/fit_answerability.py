@@ -5,7 +5,8 @@ split). For each question the retriever's chunks give candidate sentences; a can
 its quote holds every required fact of an answerable question, and every candidate of an unanswerable
 question is a negative. A logistic regression is fitted on the candidates; then, per question, the most
 probable admissible candidate (names, codes and figures the question needs present) gives one point, and
-the threshold is chosen on the curve of answer accuracy against refusal accuracy: the best answer
+the threshold is chosen on the curve of answer accuracy against refusal accuracy, drawn from out-of-fold
+probabilities (5 folds by question, so no question judges a model fitted on it): the best answer
 accuracy among thresholds that keep every training set's refusal accuracy at min(``--min-refusal``,
 its level without the model); the default 1.0 means the model may not cost one refusal.
 
@@ -63,20 +64,41 @@ def collect(bot: Assistant, items: list[dict]) -> list[dict]:
     return out
 
 
-def points(model, questions: list[dict]) -> list[tuple[float, bool, bool]]:
+def points(
+    model, questions: list[dict], oof: dict[str, list[float]] | None = None
+) -> list[tuple[float, bool, bool]]:
+    """Per question (probability of its best admissible sentence, answerable, that sentence holds the
+    answer). ``oof``: out-of-fold probabilities per question id, instead of ``model``'s."""
     pts = []
     for q in questions:
         if q["lexical"] is not None:  # answered by the strict lexical test at any threshold
             pts.append((1.0, q["answerable"], bool(q["lexical"]["label"])))
             continue
         best = None
-        for r in q["rows"]:
+        for k, r in enumerate(q["rows"]):
             if r["admissible"]:
-                p = model.probability(r["features"])
+                p = oof[q["id"]][k] if oof is not None else model.probability(r["features"])
                 if best is None or p > best[0]:
                     best = (p, bool(r["label"]))
         pts.append((best[0], q["answerable"], best[1]) if best else (0.0, q["answerable"], False))
     return pts
+
+
+def out_of_fold(decided: list[dict], c: float, folds: int = 5) -> dict[str, list[float]]:
+    """Each question's candidate probabilities from a model fitted without that question (k folds by
+    question): a threshold chosen on in-sample probabilities is optimistic."""
+    oof: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [q for i, q in enumerate(decided) if i % folds != k]
+        held = [q for i, q in enumerate(decided) if i % folds == k]
+        m = fit(
+            [r["features"] for q in train for r in q["rows"]],
+            [r["label"] for q in train for r in q["rows"]],
+            c=c,
+        )
+        for q in held:
+            oof[q["id"]] = [m.probability(r["features"]) for r in q["rows"]]
+    return oof
 
 
 def main() -> int:
@@ -105,12 +127,17 @@ def main() -> int:
     rows = [r["features"] for q in decided for r in q["rows"]]
     labels = [r["label"] for q in decided for r in q["rows"]]
     model = fit(rows, labels, c=args.c)
-    curve = tradeoff(points(model, questions))
+    # The threshold is chosen on out-of-fold probabilities, so it is not fitted to the very questions
+    # it is judged on; the final model is then fitted on all of them.
+    for q in questions:
+        q["id"] = f"{q['set']}:{q['id']}"
+    oof = out_of_fold(decided, args.c)
+    curve = tradeoff(points(model, questions, oof))
     # No set may lose refusal accuracy below min(--min-refusal, its level without the model).
     floors = {}
     per_set = {}
     for name in names:
-        per_set[name] = tradeoff(points(model, [q for q in questions if q["set"] == name]))
+        per_set[name] = tradeoff(points(model, [q for q in questions if q["set"] == name], oof))
         floors[name] = min(args.min_refusal, per_set[name][-1]["refusal_accuracy"])
     allowed = [
         p
@@ -121,7 +148,7 @@ def main() -> int:
     model.threshold = chosen["threshold"]
     for name in names:
         sub = [q for q in questions if q["set"] == name]
-        pts = points(model, sub)
+        pts = points(model, sub, oof)
         at = next(p for p in tradeoff(pts) if p["threshold"] == chosen["threshold"])
         print(f"{name}: {len(sub)} questions, at t={chosen['threshold']}: {at}")
     print("chosen:", chosen)
