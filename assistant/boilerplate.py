@@ -73,6 +73,8 @@ MIN_FRAGMENT_RUN = 3
 MAX_FRAGMENT_CHARS = 120
 #: A fragment is unrelated when at most this share of its content words occurs in the rest of the text.
 MAX_FRAGMENT_OVERLAP = 0.34
+#: Rule 5 needs a body to compare with: at least this many distinct content words outside the run.
+MIN_BODY_WORDS = 20
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class BoilerplateDetector:
                 if i not in members:
                     for w in content(span):
                         rest[w] = rest.get(w, 0) + 1
+            if len(rest) < MIN_BODY_WORDS:
+                continue  # too little body text to tell what is unrelated to it
             unrelated = []
             for i in run:
                 mine = content(lines[i])

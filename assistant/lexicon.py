@@ -394,11 +394,6 @@ def short_then_long(text: str) -> list[tuple[str, str, int, int]]:
         inside = m.group(2)
         long = _spelled_by_capitals(m.group(1), inside) or _spelled_inside(m.group(1), inside)
         if long:
-            # "(ABle Combination DEsign with Fixed dosing)": the letters end before the parenthesis does;
-            # a word or two left over belong to the long form.
-            tail = inside[inside.find(long) + len(long) :]
-            if len(tail.split()) <= 2 and not re.search(r"[,;:]", tail):
-                long = long + tail.rstrip()
             out.append((m.group(1), long, m.start(), m.end()))
     return out
 
