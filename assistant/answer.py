@@ -134,9 +134,6 @@ class Candidate:
         """The strict lexical test: a sufficient condition to answer (see answerability.py)."""
         return self.features.get("lexical_pass", 0.0) == 1.0
 
-    def passes(self, threshold: float) -> bool:
-        return self.specific_ok and (self.lexical or self.prob >= threshold)
-
     @property
     def score(self) -> float:
         return self.features.get("lexical_score", 0.0)
