@@ -20,6 +20,7 @@ sentence of the same paragraph may complete the answer leaning on the chosen one
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -56,6 +57,13 @@ REFUSAL = "The release does not say"
 #: covers at least half of it: retrieval found the topic, only not the answer.
 TOPIC_SIMILARITY = 0.3
 TOPIC_COVERAGE = 0.5
+#: A figure gives a value for the question's quantity when one of its words is this close before it.
+ATTACH_WORDS = 3
+_VALUE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
 
 
 def _quoted(found: set[str], fallback: str) -> str:
@@ -101,6 +109,8 @@ class Answer:
     #: what the eval's trade-off curve is drawn from.
     confidence: float = 0.0
     draft: str = ""
+    #: True when the passages give different values for the asked quantity and all are shown.
+    conflict: bool = False
 
     def to_dict(self) -> dict:
         d = {
@@ -111,6 +121,8 @@ class Answer:
             "generator": self.generator,
             "confidence": round(self.confidence, 4),
         }
+        if self.conflict:
+            d["conflict"] = True
         if self.guard is not None:
             d["guard"] = self.guard
             d["raw_text"] = self.raw_text
@@ -360,6 +372,9 @@ class ExtractiveAnswerer:
             answer = self._refuse(q, closest, why)
             answer.confidence, answer.draft = confidence, draft
             return answer
+        passing = [c for c in possible if c.lexical or c.prob >= threshold]
+        if conflict := self._conflict(q, passing):
+            return self._side_by_side(q, conflict, confidence, draft)
         best = eligible[0]
         chosen = [best]
         covered = set(best.full)
@@ -386,6 +401,75 @@ class ExtractiveAnswerer:
             citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
             parts.append(f"{quote} [{n}]")
         return Answer(" ".join(parts), citations, False, q.raw, confidence=confidence, draft=draft)
+
+    def _attached_values(self, q: Question, ref: SentenceRef) -> tuple[set[float], set[str]]:
+        """Values the sentence gives *for what the question asks*: figures preceded, within three words,
+        by one of the question's concepts ("hazard ratio (HR) 0.23", "pNET hazard ratio is 0.99"). A figure
+        that belongs to something else in the sentence ("a median follow-up of 13.8 months") is not.
+        Also returns the question concepts that did the attaching (the quantity, not its qualifiers)."""
+        text = strip_footnotes(self.kn.text(ref))
+        asked = set(q.terms)
+        values: set[float] = set()
+        attaching: set[str] = set()
+        previous = 0
+        for m in _VALUE.finditer(text):
+            # Back to the previous figure at most: "HR 0.23 [95% CI" attaches 0.23, not 95.
+            window = " ".join(words(text[previous : m.start()])[-ATTACH_WORDS:])
+            previous = m.end()
+            if hit := asked & set(self.kn.lexicon.concepts(window)):
+                values.add(float(m.group().replace(",", "")))
+                attaching |= hit
+        return values, attaching
+
+    def _conflict(self, q: Question, passing: list[Candidate]) -> list[tuple[Candidate, set[float]]]:
+        """Answering sentences that give different values for the same quantity, or [] (the usual case).
+
+        Why: a page can carry a second, planted or mistaken value ("the correct pNET hazard ratio is
+        0.99"); choosing one would hide that the release contradicts itself. "The same quantity" is read
+        strictly, so that two cohorts or two arms are not taken for a contradiction: the question must
+        ask for a figure and qualify its quantity with a name, code or defined term (the "pNET" of "the pNET
+        hazard ratio"); each sentence must pass as an answer, contain that qualifier itself, hold the same
+        concepts of the question as the others (so two sentences answering different parts of it, such
+        as two sites' survival rates, never conflict), and attach a figure to the question's words; the
+        sentences conflict when no attached value is shared. An unqualified question ("what was the
+        hazard ratio?") is answered as usual."""
+        if not q.wants_figure:
+            return []
+        found: list[tuple[Candidate, set[float]]] = []
+        quantity: set[str] = set()
+        asked = set(q.terms)
+        covers: set[frozenset[str]] = set()
+        for c in passing:
+            if not q.specific <= c.full:
+                continue
+            covers.add(frozenset(asked & c.full))
+            values, attaching = self._attached_values(q, c.ref)
+            if values and all(not (values & other) for _, other in found):
+                found.append((c, values))
+                quantity |= attaching
+        same_question = len(covers) == 1  # each sentence answers all of it, not each a different part
+        return found if len(found) > 1 and same_question and q.specific - quantity else []
+
+    def _side_by_side(
+        self, q: Question, conflict: list[tuple[Candidate, set[float]]], confidence: float, draft: str
+    ) -> Answer:
+        citations, parts, values = [], [], []
+        ordered = sorted(conflict, key=lambda item: (item[0].ref.source, item[0].ref.start))
+        for n, (c, vals) in enumerate(ordered, start=1):
+            start, end = c.ref.start, self._list_end(c.ref)
+            quote = self.kn.slice(c.ref.source, start, end) or self.kn.text(c.ref)
+            citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
+            parts.append(f"{quote} [{n}]")
+            values.append(" / ".join(_fmt(v) for v in sorted(vals)) + f" [{n}]")
+        head = (
+            f"The passages found give different values for this ({'; '.join(values)}); they are shown "
+            "side by side rather than one chosen. Check which one the release means:"
+        )
+        answer = Answer(
+            "\n".join([head, *parts]), citations, False, q.raw, confidence=confidence, draft=draft
+        )
+        answer.conflict = True
+        return answer
 
     def _paragraph_complements(
         self, q: Question, ranked: list[Candidate], chosen: list[Candidate], covered: set[str]

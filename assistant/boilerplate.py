@@ -41,17 +41,6 @@ _MARKETING_CUE = re.compile(
     re.IGNORECASE,
 )
 MAX_CTA_CHARS = 160
-# Text addressed to an AI rather than to a reader (prompt injection). A press release never says these,
-# so such lines are kept out of the index like advertisements, and ingest warns about the file.
-_INJECTION = re.compile(
-    r"(ignore (all |any )?(the |your )?(previous|prior|above|earlier) (instructions|prompts?|messages)"
-    r"|disregard (all |the |your )?(previous|prior|above) "
-    r"|\bsystem prompt\b|\bdeveloper mode\b|\byou are now\b|^\s*(system|assistant)\s*:"
-    r"|\bas an ai\b|\bjailbreak\b|\bnew instructions\b)",
-    re.IGNORECASE,
-)
-
-
 _FURNITURE = re.compile(
     r"^\W*(share( this| on| via)?( article| story| post| page)?\b|tweet\b|follow us\b|like us on\b"
     r"|related( articles?| posts?| news| stories| content| topics)?\s*:?\s*$|more (stories|news|articles)\b"
@@ -81,7 +70,24 @@ MIN_BODY_WORDS = 20
 class Cleaned:
     kept: list[tuple[int, int]]  # spans of the original text that stay, in order
     removed: list[tuple[int, int]]  # spans taken out as boilerplate
-    injections: int = 0  # lines removed because they address an AI
+    #: Sentences addressed to an AI (injection.py), taken out of ``kept`` and added to ``removed``.
+    planted: tuple = ()
+
+    def without(self, spans: list[tuple[int, int]], planted: tuple = ()) -> Cleaned:
+        """The same cleaning with ``spans`` (sentences inside kept spans) removed as well."""
+        kept: list[tuple[int, int]] = []
+        for s, e in self.kept:
+            pos = s
+            for a, b in sorted(spans):
+                if b <= pos or a >= e:
+                    continue
+                if a > pos:
+                    kept.append((pos, a))
+                pos = max(pos, b)
+            if pos < e:
+                kept.append((pos, e))
+        removed = sorted(self.removed + [(a, b) for a, b in spans])
+        return Cleaned(kept=kept, removed=removed, planted=self.planted + tuple(planted))
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -108,10 +114,6 @@ class BoilerplateDetector:
         if len(stripped) > MAX_CTA_CHARS:
             return False
         return bool(_CTA_VERB.search(stripped) and _MARKETING_CUE.search(stripped))
-
-    @staticmethod
-    def is_injection(line: str) -> bool:
-        return bool(_INJECTION.search(line))
 
     @staticmethod
     def is_furniture(line: str) -> bool:
@@ -168,8 +170,7 @@ class BoilerplateDetector:
         lines = _line_spans(text)
         cta = [i for i, (s, e) in enumerate(lines) if self.is_call_to_action(text[s:e])]
         furniture = {i for i, (s, e) in enumerate(lines) if self.is_furniture(text[s:e])}
-        injected = {i for i, (s, e) in enumerate(lines) if self.is_injection(text[s:e])}
-        drop: set[int] = set(cta) | injected
+        drop: set[int] = set(cta)
         comments = next((i for i, (s, e) in enumerate(lines) if _COMMENTS.search(text[s:e])), None)
         if comments is not None:
             drop.update(range(comments, len(lines)))
@@ -200,4 +201,4 @@ class BoilerplateDetector:
             else:
                 target.append((s, end))
         kept = [(s, e) for s, e in kept if text[s:e].strip()]
-        return Cleaned(kept=kept, removed=[(s, e) for s, e in removed if e > s], injections=len(injected))
+        return Cleaned(kept=kept, removed=[(s, e) for s, e in removed if e > s])

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from .boilerplate import BoilerplateDetector, Cleaned
+from .injection import InjectionDetector, Planted
 from .loaders import SourceDocument
 from .sentences import Sentence, split_sentences
 
@@ -69,19 +70,32 @@ class Chunker:
     """Turns a SourceDocument into Chunks (see the module docstring for the rules)."""
 
     def __init__(
-        self, detector: BoilerplateDetector, max_chars: int = 700, overlap_sentences: int = 1
+        self,
+        detector: BoilerplateDetector,
+        max_chars: int = 700,
+        overlap_sentences: int = 1,
+        planted: InjectionDetector | None = None,
     ) -> None:
         self.detector = detector
         self.max_chars = max_chars
         self.overlap = overlap_sentences
+        #: Finds sentences addressed to an AI (injection.py); they are kept out like boilerplate.
+        self.planted = planted
 
     def run(self, doc: SourceDocument) -> list[Chunk]:
         return self.split(doc)[0]
 
-    def split(self, doc: SourceDocument) -> tuple[list[Chunk], Cleaned]:
-        """Chunks, and what the boilerplate detector removed (for ingest's warnings)."""
+    def split(self, doc: SourceDocument, planted: list[Planted] | None = None) -> tuple[list[Chunk], Cleaned]:
+        """Chunks, and what the boilerplate detector removed (for ingest's warnings). ``planted``: the
+        sentences addressed to an AI when already known (ingest caches them per text); else they are
+        found here when a detector is set."""
         text = doc.text
         cleaned = self.detector.run(text)
+        found = planted
+        if found is None and self.planted is not None:
+            found = self.planted.find(text, [(s.start, s.end) for s in split_sentences(text, cleaned.kept)])
+        if found:
+            cleaned = cleaned.without([(f.start, f.end) for f in found], tuple(found))
         chunks: list[Chunk] = []
         for span in cleaned.kept:
             sentences = split_sentences(text, [span])

@@ -48,6 +48,30 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.chunks else 1
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from .store import check_index
+
+    health = check_index(_settings(args))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "location": health.location,
+                    "healthy": health.healthy,
+                    "problems": health.problems,
+                    "active": health.active.__dict__ if health.active else None,
+                    "releases": health.releases,
+                    "generations": health.generations,
+                    "size_bytes": health.size_bytes,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(health.render())
+    return 0 if health.healthy else 1
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .service import Assistant, BadQuestion
 
@@ -115,8 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="index the corpus (incremental, atomic)")
     p.add_argument("paths", nargs="*", help="files or folders (default: the corpus dir)")
-    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the index anew, re-embedding everything; a damaged index is moved aside first",
+    )
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("index", parents=[common], help="the index's state: `assistant index check`")
+    p.add_argument(
+        "action", choices=["check"], help="check: generation, releases, chunks, model, size, health"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("ask", parents=[common], help="answer one question with citations")
     p.add_argument("question")

@@ -19,9 +19,18 @@ from filelock import FileLock, Timeout
 from .boilerplate import BoilerplateDetector
 from .chunking import Chunk, Chunker
 from .embeddings import PackagedEmbeddings
-from .loaders import CorpusFileError, SourceDocument, discover, load_text, parse_metadata, relative_source
+from .injection import MIN_WORDS, InjectionDetector, PlantedCache
+from .loaders import (
+    CorpusFileError,
+    SourceDocument,
+    discover,
+    hidden_html_text,
+    load_text,
+    parse_metadata,
+    relative_source,
+)
 from .settings import Settings
-from .store import IndexStore, IndexUnavailable
+from .store import IndexStore, IndexUnavailable, check_index, quarantine
 
 ADD_BATCH = 256
 
@@ -37,6 +46,8 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     collection: str = ""
+    #: Where a damaged index was moved by ``--rebuild`` (empty if it was healthy).
+    quarantined: str = ""
 
     def summary(self) -> str:
         if self.unchanged:
@@ -45,6 +56,18 @@ class IngestReport:
             f"indexed {self.files} files, {self.chunks} chunks: {self.embedded} embedded, {self.reused} reused, "
             f"{self.removed} removed ({self.seconds:.1f}s)"
         )
+
+
+def _planted_cache(settings: Settings, version: str) -> PlantedCache | None:
+    try:
+        return PlantedCache(settings.index_dir / "planted-cache.sqlite3", version)
+    except Exception:  # unwritable or damaged: ingest works without it, only slower
+        return None
+
+
+def _snippet(text: str, limit: int = 90) -> str:
+    one = " ".join(text.split())
+    return f"“{one[:limit]}…”" if len(one) > limit else f"“{one}”"
 
 
 def _fault(point: str) -> None:
@@ -67,7 +90,8 @@ def load_documents(
             warnings.append(f"skipped {path}: empty")
             continue
         source = relative_source(path, root)
-        docs.append(SourceDocument(source, text, parse_metadata(text, source)))
+        hidden = tuple(hidden_html_text(path, max_bytes))
+        docs.append(SourceDocument(source, text, parse_metadata(text, source), hidden))
     return docs
 
 
@@ -121,6 +145,20 @@ class Ingestor:
         finally:
             lock.release()
 
+    def _recover(self, report: IngestReport) -> None:
+        """``--rebuild`` on a damaged index: move it aside (reported, never deleted) and start afresh.
+        A healthy index is rebuilt as a new generation beside the old one, so running readers never
+        notice; the corpus is only ever read."""
+        health = check_index(self.settings)
+        if health.healthy:
+            return
+        moved = quarantine(self.settings)
+        where = f"moved aside to {moved}" if moved else "its collections are left for garbage collection"
+        problem = health.problems[0].split("; run `assistant ingest --rebuild`")[0]
+        report.warnings.append(f"the index was damaged ({problem}); {where}; building a new one")
+        report.quarantined = str(moved or "")
+        self._store = None
+
     def _run_locked(self, paths, root, rebuild, progress, started) -> IngestReport:
         report = IngestReport()
         docs = load_documents(paths, root, self.settings.max_file_bytes, report.warnings)
@@ -130,26 +168,50 @@ class Ingestor:
                 f"no readable documents under {', '.join(str(p) for p in paths)}; the index was left as it was"
             )
         chunks: list[Chunk] = []
+        detector = None
+        if self.settings.injection_threshold <= 1.0:  # above 1 nothing could pass: the detector is off
+            detector = InjectionDetector(self.embeddings, threshold=self.settings.injection_threshold)
+        self.chunker.planted = detector
+        cache = _planted_cache(self.settings, detector.version) if detector else None
+        setup = f"{self.settings.boilerplate_patterns}|{self.settings.boilerplate_max_block_lines}"
         for d in docs:
-            doc_chunks, cleaned = self.chunker.split(d)
+            known = cache.get(d.digest, setup) if cache else None
+            doc_chunks, cleaned = self.chunker.split(d, known)
+            if cache and known is None:
+                cache.put(d.digest, setup, cleaned.planted)
             chunks.extend(doc_chunks)
-            if flagged := cleaned.injections:
+            # Hidden text is out of the index already (a reader never sees it); the warning says when it
+            # was addressed to an AI, so the page's author can be asked why.
+            hidden = [h for h in d.hidden if len(h.text.split()) >= MIN_WORDS]
+            if hidden and detector:
+                scores = detector.scores([h.text for h in hidden])
+                for h, p in zip(hidden, scores, strict=True):
+                    if p >= detector.threshold:
+                        report.warnings.append(
+                            f"{d.source} line {h.line}: hidden text ({h.how}) addressed to an AI, kept out "
+                            f"of the index (score {p:.2f}): {_snippet(h.text)}"
+                        )
+            for planted in cleaned.planted:
                 report.warnings.append(
-                    f"{d.source}: {flagged} line(s) read as instructions to an AI (prompt injection); kept out of the index"
+                    f"{d.source} line {planted.line}: text addressed to an AI, kept out of the index "
+                    f"(score {planted.score:.2f}): {_snippet(planted.text)}"
                 )
         report.chunks = len(chunks)
-        store = self._store or IndexStore(self.settings)
         if rebuild:
-            store.drop_all()
+            self._recover(report)
+        store = self._store or IndexStore(self.settings)
         active = store.active()
         model_name = self.embeddings.name + (
             f"@{self.embeddings.model_path}" if self.settings.embedding_model else ""
         )
         old_ids: set[str] = set()
-        if active is not None:
+        if active is not None and not rebuild:  # a rebuild reads nothing of the old index: it may be broken
             old_ids = {r["id"] for r in store.records(active.collection, include=())}
-            if active.model == model_name and old_ids == {c.id for c in chunks} and active.root == str(root):
-                store.drop_inactive()
+            same = (
+                active.model == model_name and old_ids == {c.id for c in chunks} and active.root == str(root)
+            )
+            if same and not rebuild:
+                store.collect_garbage()
                 report.unchanged = True
                 report.collection = active.collection
                 report.seconds = time.perf_counter() - started
@@ -157,10 +219,10 @@ class Ingestor:
 
         # Vectors already paid for, keyed by chunk text: a chunk that only moved keeps its vector.
         reusable: dict[str, list[float]] = {}
-        if active is not None and active.model == model_name:
+        if active is not None and active.model == model_name and not rebuild:
             for rec in store.records(active.collection, include=("metadatas", "embeddings")):
                 reusable[rec["metadatas"]["text_hash"]] = list(rec["embeddings"])
-        store.drop_inactive()  # orphans of an earlier, killed ingest
+        store.collect_garbage()  # orphans of killed ingests and generations past their grace period
         new = store.new_generation()
         _fault("after_create")
         # One vector per distinct text: releases of one company repeat whole paragraphs ("About …",
@@ -193,11 +255,12 @@ class Ingestor:
                 metadatas=[c.to_metadata() for c in batch],
                 embeddings=[vectors[c.text_hash] for c in batch],
             )
+            store.heartbeat(new.name)
             _fault("mid_add")
         _fault("before_activate")
         store.activate(new.name, model_name, str(root), len(unique))
         _fault("after_activate")
-        store.drop_inactive()
+        store.collect_garbage()
         report.removed = len(old_ids - {c.id for c in unique})
         report.collection = new.name
         report.seconds = time.perf_counter() - started

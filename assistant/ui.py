@@ -6,21 +6,32 @@ One small script (``CLICK_JS``) is ours: Gradio has no event for a click on a li
 so the script hands the clicked citation to a hidden textbox + button, and the source panel is rendered in
 Python with the passage highlighted, then scrolled into view.
 
-``gradio_client`` users get a plain endpoint, ``/chat`` (question, history) -> messages.
+The Releases column also changes the corpus: files are checked and placed by ``uploads.py`` (nothing
+about an upload is trusted), then ingested with a visible progress bar; a release is removed only after a
+second, explicit click, and is moved to ``index_dir/removed/``, never deleted.
+
+``gradio_client`` users get a plain endpoint, ``/chat`` (question, history) -> messages; the upload and
+removal events are private (the UI's own, behind the same login).
 """
 
 import html
 import json
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answer import Answer
 from .service import Assistant, BadQuestion, history_questions
 from .settings import Settings
 from .store import IndexUnavailable
+from .uploads import ALLOWED_SUFFIXES, RemovalRefused, UploadRejected, accept, remove, removed_dir
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 EXAMPLES = [
     "What was the median PFS in the pNET cohort?",
@@ -29,6 +40,8 @@ EXAMPLES = [
     "What is the price of Cabometyx?",
 ]
 ALL = "All releases"
+#: How often an open page checks whether the index changed under it (another process ingested).
+FOLLOW_SECONDS = 5.0
 
 CSS = """
 .hidden-bridge { display: none !important; }
@@ -38,6 +51,8 @@ a.cite:hover { text-decoration: underline; }
 .source-scroll { max-height: 70vh; overflow-y: auto; white-space: pre-wrap; font-size: 0.92em; line-height: 1.5; }
 .source-scroll mark.hl { background: #fde047; padding: 1px 0; }
 .source-scroll .gap { color: #9ca3af; font-style: italic; }
+#upload-status p { margin: 2px 0; }
+#upload-files { min-height: 0; }
 @media (max-width: 700px) { .source-scroll { max-height: 45vh; } }
 """
 
@@ -140,11 +155,28 @@ def source_html(bot: Assistant, source: str, start: int, end: int) -> str:
     return "".join(parts) + "</div>"
 
 
+def release_title(meta: dict, source: str) -> str:
+    """A release's title for lists and buttons (a Markdown file's "# " heading mark dropped)."""
+    return (meta.get("title") or "").lstrip("#").strip() or source
+
+
+def md_escape(text: str) -> str:
+    """Plain text (a file name, an error) shown in Markdown as itself, never as markup."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", " ".join(str(text).split()))
+
+
 def releases_markdown(bot: Assistant) -> str:
     rows = ["| release | date | publisher |", "|---|---|---|"]
     for source, meta in sorted(bot.knowledge.documents.items()):
-        rows.append(f"| {meta.get('title', source)} | {meta.get('date', '')} | {meta.get('publisher', '')} |")
+        cells = (release_title(meta, source), meta.get("date", ""), meta.get("publisher", ""))
+        rows.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     return "\n".join(rows)
+
+
+def removal_choices(bot: Assistant) -> list[tuple[str, str]]:
+    """(label, source) pairs for the removal picker: the title, and the file it comes from."""
+    docs = bot.knowledge.documents
+    return [(f"{release_title(docs[s], s)} ({s})", s) for s in sorted(docs)]
 
 
 def export_markdown(turns: list[dict]) -> str:
@@ -156,6 +188,171 @@ def export_markdown(turns: list[dict]) -> str:
             lines.append(f"> {c['quote']}")
             lines.append("")
     return "\n".join(lines)
+
+
+# --- adding and removing releases ----------------------------------------------------------------------
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def accept_uploads(bot: Assistant, files: list[str]) -> tuple[list[str], int]:
+    """Each uploaded file accepted or rejected on its own: one status line per file, and how many are new."""
+    lines: list[str] = []
+    new = 0
+    for f in files:
+        name = Path(f).name  # Gradio keeps the upload's own name as the cached file's name
+        try:
+            acc = accept(Path(f), name, bot.settings)
+        except UploadRejected as exc:
+            lines.append("✗ " + md_escape(exc))
+            continue
+        except Exception as exc:  # a disk error on one file must not stop the others, or the UI
+            lines.append("✗ " + md_escape(f"{name}: could not be added ({_one_line(exc)})"))
+            continue
+        lines.append(("ℹ " if acc.already_present else "✓ ") + md_escape(acc.message))
+        new += not acc.already_present
+    return lines, new
+
+
+def ingest_lines(bot: Assistant) -> list[str]:
+    """Index the corpus as it now is (a tqdm bar, which Gradio shows); status lines for the result."""
+    try:
+        report = bot.ingest(progress=True)
+    except Exception as exc:  # the index is left as it was; say so in one line
+        return ["✗ " + md_escape(f"indexing failed, the index was left as it was: {_one_line(exc)}")]
+    return ["✓ " + md_escape(report.summary())] + ["⚠ " + md_escape(w) for w in report.warnings[:5]]
+
+
+def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", scope: "gr.Dropdown") -> None:
+    """Add (checked upload, then ingest) and remove (confirmed, moved aside, then ingest) in the Releases
+    column; both refresh the release list and the pickers. Corpus changes run one at a time."""
+    import gradio as gr
+
+    gr.Markdown("### Add or remove releases")
+    upload = gr.File(
+        label="Releases to add (" + ", ".join(ALLOWED_SUFFIXES) + ")",
+        file_count="multiple",
+        file_types=list(ALLOWED_SUFFIXES),
+        elem_id="upload-files",
+        height=140,
+    )
+    add_btn = gr.Button("Add to corpus", variant="primary", size="sm", elem_id="upload-btn")
+    status = gr.Markdown("", elem_id="upload-status")
+    pick = gr.Dropdown(
+        choices=removal_choices(bot), value=None, label="Remove a release", elem_id="remove-pick"
+    )
+    remove_btn = gr.Button("Remove release", size="sm", elem_id="remove-btn")
+    confirm_btn = gr.Button(
+        "Confirm removal", variant="stop", size="sm", visible=False, elem_id="remove-confirm"
+    )
+    cancel_btn = gr.Button("Cancel", size="sm", visible=False, elem_id="remove-cancel")
+    chosen = gr.State("")
+    # Updates, not components: a gr.Button(...) made here, inside the Blocks, would be added to the page.
+    hidden = (gr.update(visible=False), gr.update(visible=False))
+    tracked = gr.Progress(track_tqdm=True)  # ingest's tqdm bar, shown in the status area
+    private = {"api_visibility": "private"}
+    serial = {"concurrency_limit": 1, "concurrency_id": "corpus-change", **private}
+
+    def refreshed(current_scope: str | None) -> tuple:
+        """The release list and both pickers as the index now is."""
+        docs = bot.knowledge.documents
+        keep = current_scope if current_scope in docs else ALL
+        return (
+            releases_markdown(bot),
+            gr.Dropdown(choices=[ALL, *sorted(docs)], value=keep),
+            gr.Dropdown(choices=removal_choices(bot), value=None),
+        )
+
+    def safe_refreshed(current_scope: str | None, lines: list[str]) -> tuple:
+        try:
+            return refreshed(current_scope)
+        except Exception as exc:  # an unreadable index: keep the old lists, say why
+            lines.append("✗ " + md_escape(f"cannot list the releases: {_one_line(exc)}"))
+            return gr.skip(), gr.skip(), gr.skip()
+
+    def add(files: list[str] | None, current_scope: str, progress=tracked) -> Iterator:
+        files = [f for f in files or [] if f]
+        if not files:
+            yield "Choose or drop a file first.", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        progress(0, desc="Checking files")
+        lines, new = accept_uploads(bot, files)
+        if new:
+            waiting = "\n\n".join([*lines, f"↻ Indexing {new} new release(s)…"])
+            yield waiting, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            progress(0, desc="Indexing")
+            lines += ingest_lines(bot)
+        lists = safe_refreshed(current_scope, lines)
+        yield "\n\n".join(lines), *lists, None
+
+    def ask_confirm(source: str | None) -> tuple:
+        try:
+            docs = bot.knowledge.documents
+        except Exception as exc:
+            return *hidden, "✗ " + md_escape(f"cannot list the releases: {_one_line(exc)}"), ""
+        if not source or source not in docs:
+            return *hidden, "Pick a release to remove first.", ""
+        title = release_title(docs[source], source)
+        if len(docs) < 2:
+            return *hidden, "✗ " + md_escape(f"{title} is the only release; add another first"), ""
+        where = removed_dir(bot.settings)
+        note = f"Remove {title}? The file {source} will be moved to {where} (not deleted)."
+        label = f"Confirm removal of {title if len(title) <= 60 else title[:57] + '...'}"
+        return gr.Button(label, visible=True), gr.Button(visible=True), md_escape(note), source
+
+    def do_remove(source: str, current_scope: str, progress=tracked) -> Iterator:
+        try:
+            if len(bot.knowledge.documents) < 2:
+                raise RemovalRefused(f"{source} is the only release; add another first")
+            dest = remove(source, bot.settings)
+        except Exception as exc:  # RemovalRefused or a disk error: one line, nothing changed
+            msg = str(exc) if isinstance(exc, RemovalRefused) else f"{source}: {_one_line(exc)}"
+            yield "✗ " + md_escape(msg), gr.skip(), gr.skip(), gr.skip(), *hidden, ""
+            return
+        lines = ["✓ " + md_escape(f"Removed {source}; the file is kept in {dest}")]
+        yield "\n\n".join([*lines, "↻ Re-indexing…"]), gr.skip(), gr.skip(), gr.skip(), *hidden, ""
+        progress(0, desc="Indexing")
+        lines += ingest_lines(bot)
+        lists = safe_refreshed(current_scope, lines)
+        yield "\n\n".join(lines), *lists, *hidden, ""
+
+    def cancel() -> tuple:
+        return *hidden, "Removal cancelled.", ""
+
+    add_btn.click(
+        add, [upload, scope], [status, releases, scope, pick, upload], show_progress_on=[status], **serial
+    )
+    remove_btn.click(ask_confirm, pick, [confirm_btn, cancel_btn, status, chosen], **private)
+    confirm_btn.click(
+        do_remove,
+        [chosen, scope],
+        [status, releases, scope, pick, confirm_btn, cancel_btn, chosen],
+        show_progress_on=[status],
+        **serial,
+    )
+    cancel_btn.click(cancel, None, [confirm_btn, cancel_btn, status, chosen], **private)
+    pick.input(lambda: (*hidden, ""), None, [confirm_btn, cancel_btn, chosen], **private)
+    # A page opened after a change must list the releases as they are now, not as at start-up.
+    app.load(lambda s: safe_refreshed(s, []), scope, [releases, scope, pick], **private)
+    # And an open page follows changes made elsewhere (`assistant ingest`, another UI, another process on
+    # the same Chroma server): every few seconds it compares the index generation it shows with the
+    # active one, and redraws the lists when they differ.
+    shown = gr.State(bot.knowledge.active.collection)
+    follow_timer = gr.Timer(FOLLOW_SECONDS)
+
+    def follow(current_scope: str | None, last: str) -> tuple:
+        try:
+            generation = bot.knowledge.active.collection
+            if generation == last:
+                return gr.skip(), gr.skip(), gr.skip(), last
+            return *refreshed(current_scope), generation
+        except Exception:  # the index is being rebuilt or is unreadable: keep the lists; questions say why
+            return gr.skip(), gr.skip(), gr.skip(), last
+
+    follow_timer.tick(
+        follow, [scope, shown], [releases, scope, pick, shown], show_progress="hidden", **private
+    )
 
 
 # --- the app -----------------------------------------------------------------------------------------
@@ -239,8 +436,9 @@ def build_app(bot: Assistant):
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=260):
                 gr.Markdown("### Releases")
-                gr.Markdown(releases_markdown(bot), elem_id="release-list")
+                releases = gr.Markdown(releases_markdown(bot), elem_id="release-list")
                 scope = gr.Dropdown(choices=choices, value=ALL, label="Ask about", elem_id="scope")
+                corpus_controls(bot, app, releases, scope)
                 export = gr.DownloadButton("Export chat (Markdown)", interactive=False, elem_id="export")
                 comment = gr.Textbox(
                     label="Feedback comment (optional; sent when you rate an answer)",
@@ -288,8 +486,18 @@ def build_app(bot: Assistant):
     return app
 
 
-def serve(app, host: str, port: int, auth: tuple[str, str] | None = None, block: bool = True) -> None:
-    """Launch with the product's CSS and click script (Gradio 6 takes them at launch)."""
+def serve(
+    app,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None = None,
+    block: bool = True,
+    max_file_size: int | None = None,
+) -> None:
+    """Launch with the product's CSS and click script (Gradio 6 takes them at launch).
+
+    ``max_file_size`` caps what Gradio accepts at all, before ``uploads.accept`` sees it; ``launch`` sets
+    it well above ``max_file_bytes`` so a file just over the limit still gets our own, clearer message."""
     app.queue(default_concurrency_limit=4).launch(
         server_name=host,
         server_port=port,
@@ -300,6 +508,7 @@ def serve(app, host: str, port: int, auth: tuple[str, str] | None = None, block:
         js=CLICK_JS,
         prevent_thread_lock=not block,
         quiet=not block,
+        max_file_size=max_file_size,
     )
 
 
@@ -323,4 +532,4 @@ def launch(settings: Settings) -> None:
     report = bot.ensure_index()
     if report is not None:
         print(report.summary(), file=sys.stderr)
-    serve(build_app(bot), settings.host, settings.port, auth)
+    serve(build_app(bot), settings.host, settings.port, auth, max_file_size=4 * settings.max_file_bytes)

@@ -1,4 +1,5 @@
-"""End to end in a real headless Chromium: ask, follow up, click a citation, export, feedback, two widths."""
+"""End to end in a real headless Chromium: ask, follow up, click a citation, export, feedback, two widths;
+add a release by upload, ask about it, remove it; rejected uploads say why."""
 
 from __future__ import annotations
 
@@ -30,15 +31,15 @@ ARTIFACTS = REPO / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def ui_server(tmp_path):
+def serve_ui(tmp_path: Path, corpus: Path):
+    """Start ``assistant chat`` on a free port over ``corpus``; yield (url, tmp_path); stop it."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: scripts/test.sh installs Debian's chromium")
     port = free_port()
     env = {
         **os.environ,
         "ASSISTANT_INDEX_DIR": str(tmp_path / "idx"),
-        "ASSISTANT_CORPUS_DIR": str(CORPUS),
+        "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_PORT": str(port),
         "ASSISTANT_FEEDBACK_FILE": str(tmp_path / "feedback.jsonl"),
     }
@@ -61,6 +62,19 @@ def ui_server(tmp_path):
     yield f"http://127.0.0.1:{port}/", tmp_path
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture()
+def ui_server(tmp_path):
+    yield from serve_ui(tmp_path, CORPUS)
+
+
+@pytest.fixture()
+def ui_server_own_corpus(tmp_path):
+    """The UI over a private copy of the corpus, for tests that add and remove releases."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    yield from serve_ui(tmp_path, corpus)
 
 
 def test_chat_in_a_real_browser(ui_server):
@@ -114,4 +128,145 @@ def test_chat_in_a_real_browser(ui_server):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, f"horizontal scroll at phone width ({width}px)"
         page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+        browser.close()
+
+
+NEW_RELEASE = """# Acme Pharma reports positive ZEST phase III results for Zorbatin
+
+BOSTON, March 3, 2025. Acme Pharma today announced that its investigational drug Zorbatin met the primary
+endpoint of the ZEST phase III trial in adults with advanced gastric cancer.
+
+In the ZEST trial, 412 patients were randomized 1:1 to Zorbatin or placebo. The objective response rate was
+41% with Zorbatin and 12% with placebo.
+
+The most common side effects were fatigue and nausea. Acme Pharma plans to file for approval later this year.
+"""
+STORED_AS = "Zorbatin-ZEST-results.md"
+TITLE = "ZEST phase III results for Zorbatin"
+# Every text the status area shows, progress included: the ingest is quick, so it is recorded, not polled.
+RECORD_STATUS = """
+() => {
+  window.__statuses = [];
+  const el = document.querySelector('#upload-status');
+  new MutationObserver(() => window.__statuses.push(el.innerText))
+    .observe(el, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def upload_files(page, paths: list[Path]) -> None:
+    """Choose files as the picker would, and wait until Gradio has uploaded every one."""
+    page.set_input_files("#upload-files input[type=file]", [str(p) for p in paths])
+    page.wait_for_function(
+        f"document.querySelectorAll('#upload-files a[download]').length === {len(paths)}", timeout=30000
+    )
+
+
+def release_list_has(page, text: str, present: bool = True) -> None:
+    check = "" if present else "!"
+    page.wait_for_function(
+        f"{check}document.querySelector('#release-list').innerText.includes({json.dumps(text)})",
+        timeout=120000,
+    )
+
+
+def pick_option(page, dropdown: str, text: str) -> None:
+    page.click(f"{dropdown} input")
+    page.locator("[role=option]", has_text=text).first.click()
+
+
+def test_add_and_remove_a_release_in_a_real_browser(ui_server_own_corpus):
+    from playwright.sync_api import sync_playwright
+
+    url, tmp = ui_server_own_corpus
+    corpus, removed = tmp / "corpus", tmp / "idx" / "removed"
+    outside = tmp / "desktop"
+    outside.mkdir()
+    release = outside / "Zorbatin – ZEST results.md"
+    release.write_text(NEW_RELEASE, encoding="utf-8")
+    not_pdf = outside / "scan.pdf"
+    not_pdf.write_text("a text file renamed to .pdf\n", encoding="utf-8")
+    no_text = outside / "empty.html"
+    no_text.write_text("<html><head><script>var a = 1;</script></head><body><nav>Home</nav></body></html>")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page.goto(url)
+        page.wait_for_selector("#upload-files input[type=file]", state="attached")
+        release_list_has(page, "ipsen")
+        page.evaluate(RECORD_STATUS)
+
+        # Add: accepted under a safe name, indexed with visible progress, listed, askable.
+        upload_files(page, [release])
+        page.click("#upload-btn")
+        release_list_has(page, TITLE)
+        status = page.inner_text("#upload-status")
+        assert f"added as {STORED_AS}" in status and "indexed 2 files" in status, status
+        seen = "\n".join(page.evaluate("window.__statuses"))
+        assert "Indexing" in seen, seen  # progress was shown while the ingest ran
+        assert (corpus / STORED_AS).read_text(encoding="utf-8") == NEW_RELEASE
+        pick_option(page, "#scope", STORED_AS)  # the "Ask about" picker offers it
+        page.fill("#question textarea", "How many patients were randomized in the ZEST trial?")
+        page.press("#question textarea", "Enter")
+        cite = page.locator(f"#chat a.cite[data-src='{STORED_AS}']").first
+        cite.wait_for(timeout=60000)
+        assert "412 patients were randomized" in (cite.get_attribute("title") or "")
+        cite.click()
+        page.wait_for_selector("#source-panel mark.hl", timeout=30000)
+        assert "412 patients" in page.inner_text("#source-panel mark.hl")
+        page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+
+        # Remove: nothing happens until confirmed; cancel keeps it; confirm moves it aside.
+        pick_option(page, "#remove-pick", STORED_AS)
+        page.click("#remove-btn")
+        confirm = page.locator("#remove-confirm")
+        confirm.wait_for(state="visible")
+        assert "Confirm removal of Acme Pharma" in confirm.inner_text()
+        assert "not deleted" in page.inner_text("#upload-status")
+        page.click("#remove-cancel")
+        confirm.wait_for(state="hidden")
+        assert (corpus / STORED_AS).exists()
+        page.click("#remove-btn")
+        confirm.wait_for(state="visible")
+        confirm.click()
+        release_list_has(page, TITLE, present=False)
+        assert f"Removed {STORED_AS}" in page.inner_text("#upload-status")
+        assert not confirm.is_visible() and not (corpus / STORED_AS).exists()
+        kept = list(removed.glob(f"*-{STORED_AS}"))
+        assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == NEW_RELEASE
+
+        # Rejected: each file gets its own reason, nothing reaches the corpus, the UI stays up.
+        before = sorted(p.name for p in corpus.iterdir())
+        upload_files(page, [not_pdf, no_text])
+        page.click("#upload-btn")
+        page.wait_for_function(
+            "document.querySelector('#upload-status').innerText.includes('empty.html')", timeout=60000
+        )
+        status = page.inner_text("#upload-status")
+        assert "scan.pdf: is not a PDF" in status and "empty.html: too little readable text" in status
+        assert sorted(p.name for p in corpus.iterdir()) == before
+        page.fill("#question textarea", "What was the median PFS in the pNET cohort?")
+        page.press("#question textarea", "Enter")
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('#chat a.cite')).some(a => a.title.includes('13.8'))",
+            timeout=60000,
+        )
+
+        # Changed elsewhere: a release copied in and ingested by another process shows up in the open
+        # page's list without a reload, and is answered from.
+        (corpus / "outside.md").write_text(NEW_RELEASE, encoding="utf-8")
+        env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp / "idx"), "ASSISTANT_CORPUS_DIR": str(corpus)}
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ingest"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        release_list_has(page, TITLE)
+        page.fill("#question textarea", "How many patients were randomized in the ZEST trial?")
+        page.press("#question textarea", "Enter")
+        page.locator("#chat a.cite[data-src='outside.md']").first.wait_for(timeout=60000)
         browser.close()
