@@ -112,6 +112,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import read_draft
+    from .service import Assistant
+
+    text = read_draft(args.draft)
+    report = Assistant(_settings(args)).check(text, args.source)
+    if args.markdown:
+        Path(args.markdown).write_text(report.to_markdown(), encoding="utf-8")
+    if args.html:
+        Path(args.html).write_text(report.to_html(), encoding="utf-8")
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.to_markdown())
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .ui import launch
 
@@ -171,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date-to", metavar="YYYY-MM-DD", help="only releases dated on or before this day")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("check", parents=[common], help="check a draft's claims against the releases")
+    p.add_argument("draft", help="a .txt, .md or .docx file, or - for stdin")
+    p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    p.add_argument("--source", action="append", metavar="REL", help="only this release; repeat for several")
+    p.add_argument("--markdown", metavar="OUT.md", help="also write the report as Markdown")
+    p.add_argument("--html", metavar="OUT.html", help="also write a self-contained HTML report")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("chat", parents=[common], help="start the chat UI (http://127.0.0.1:7860)")
     p.add_argument("--host", help="interface to listen on (ASSISTANT_HOST; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; default 7860)")
@@ -183,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sets",
         default=None,
         help="comma-separated eval sets: shipped, dev, test (default: all three; the gate covers shipped "
-        "and dev; scoring test is logged in eval/unseen/test/scored.log)",
+        "and dev; scoring test is logged in eval/unseen/test/scored.log), and check-dev, check-test "
+        "(draft checking on eval/check/)",
     )
     p.add_argument("--out", help="report folder (default: eval/out)")
     p.add_argument(

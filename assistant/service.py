@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .answer import REFUSAL, Answer, ExtractiveAnswerer
+from .check import CheckReport
 from .embeddings import PackagedEmbeddings
 from .ingest import Ingestor, IngestReport
 from .knowledge import Knowledge
@@ -209,6 +210,30 @@ class Assistant:
         assert answer is not None
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def check(self, text: str, sources: Sequence[str] | None = None) -> CheckReport:
+        """Check a draft against the releases (all, or ``sources``): one verdict per claim, with evidence.
+
+        ``Assistant().check(open("draft.md").read()).to_markdown()``"""
+        from .check import DraftChecker
+
+        text = _CONTROL.sub(" ", text or "")
+        if not text.strip():
+            raise BadQuestion("the draft is empty")
+        if len(text) > self.settings.max_draft_chars:
+            raise BadQuestion(
+                f"the draft is {len(text)} characters; the limit is {self.settings.max_draft_chars} "
+                "(ASSISTANT_MAX_DRAFT_CHARS)"
+            )
+        try:
+            kn, retriever, _ = self._load()
+        except IndexMissing:
+            self.ensure_index()
+            kn, retriever, _ = self._load()
+        unknown = [s for s in sources or [] if s not in kn.documents]
+        if unknown:
+            raise BadQuestion(f"no indexed release named {unknown[0]!r}")
+        return DraftChecker(kn, retriever, self.embeddings).run(text, list(sources) if sources else None)
 
     def generative(self, kn: Knowledge, answerer: ExtractiveAnswerer):
         """The guarded generator for settings.generator, built once (the model loads once)."""

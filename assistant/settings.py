@@ -84,6 +84,8 @@ class Settings:
     #: Cosine similarity (question vs. sentence) below which a sentence cannot be an answer.
     min_similarity: float = 0.2
     max_question_chars: int = 2000
+    #: Longest draft ``assistant check`` accepts (about 30 pages).
+    max_draft_chars: int = 100_000
 
     # UI
     host: str = "127.0.0.1"

@@ -53,6 +53,12 @@ a.cite:hover { text-decoration: underline; }
 .source-scroll .gap { color: #9ca3af; font-style: italic; }
 #upload-status p { margin: 2px 0; }
 #upload-files { min-height: 0; }
+.claim { padding: 6px 10px; margin: 8px 0; border-radius: 4px; }
+.claim .verdict { font-weight: 600; }
+.claim table.side { border-collapse: collapse; margin: 4px 0; }
+.claim table.side td, .claim table.side th { border: 1px solid #d1d5db; padding: 2px 8px; }
+.claim ul { margin: 4px 0 0 0; font-size: 0.9em; }
+.check-summary .when { color: #6b7280; font-size: 0.9em; }
 @media (max-width: 700px) { .source-scroll { max-height: 45vh; } }
 """
 
@@ -355,6 +361,109 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
     )
 
 
+# --- checking a draft ------------------------------------------------------------------------------------
+VERDICT_STYLE = {
+    "supported": ("#15803d", "#f0fdf4", "✓ supported"),
+    "contradicted": ("#b91c1c", "#fef2f2", "✗ contradicted"),
+    "not found": ("#92400e", "#fffbeb", "? not found"),
+}
+
+
+def check_html(report) -> str:
+    """Each claim with its verdict; a contradiction shows the draft's and the release's words side by
+    side; every quote with its release and exact offsets."""
+    c = report.counts()
+    parts = [
+        f'<div class="check-summary"><b>{c["supported"]} supported · {c["contradicted"]} contradicted · '
+        f'{c["not found"]} not found</b> <span class="when">checked {html.escape(report.checked_at)} against '
+        f"{len(report.sources)} release(s)</span></div>"
+    ]
+    for n, r in enumerate(report.results, start=1):
+        colour, background, label = VERDICT_STYLE[r.verdict]
+        kind = f" · {html.escape(r.kind)}" if r.kind else ""
+        side = ""
+        if r.verdict == "contradicted":
+            side = (
+                '<table class="side"><tr><th>the draft says</th><th>the release says</th></tr>'
+                f"<tr><td>{html.escape(r.draft_value)}</td><td>{html.escape(r.release_value)}</td></tr></table>"
+            )
+        quotes = "".join(
+            f"<li><code>{html.escape(q.source)}</code> chars {q.start}–{q.end}: “{html.escape(q.quote)}”</li>"
+            for q in r.citations
+        )
+        why = f'<div class="why">{html.escape(r.reason)}</div>' if r.reason else ""
+        parts.append(
+            f'<div class="claim claim-{r.verdict.replace(" ", "-")}" style="border-left:4px solid {colour};'
+            f'background:{background}"><div class="verdict" style="color:{colour}">{n}. {label}{kind}</div>'
+            f'<div class="claim-text">{html.escape(r.claim.text)}</div>{side}{why}<ul>{quotes}</ul></div>'
+        )
+    return "".join(parts)
+
+
+def check_view(bot: Assistant) -> None:
+    """Paste a draft or drop a .txt/.md/.docx file; see every claim's verdict; export for the audit trail."""
+    import gradio as gr
+
+    from .check import read_draft
+
+    out_dir = Path(tempfile.mkdtemp(prefix="assistant-check-"))
+    gr.Markdown(
+        "Paste a draft (a summary, slide text, an investor note, a post) or drop a file. Each sentence and "
+        "list item is checked against the releases: **supported** (with the quotes that hold it), "
+        "**contradicted** (the draft's and the release's words side by side) or **not found**."
+    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=320):
+            draft = gr.Textbox(label="Draft", lines=12, elem_id="check-text")
+            dropped = gr.File(
+                label="…or a file (.txt, .md, .docx)",
+                file_types=[".txt", ".md", ".docx"],
+                elem_id="check-file",
+                height=110,
+            )
+            against = gr.Dropdown(
+                choices=[ALL, *sorted(bot.knowledge.documents)],
+                value=ALL,
+                label="Check against",
+                elem_id="check-scope",
+            )
+            run = gr.Button("Check", variant="primary", elem_id="check-btn")
+            with gr.Row():
+                md = gr.DownloadButton("Report (Markdown)", interactive=False, elem_id="check-md")
+                page = gr.DownloadButton("Report (HTML)", interactive=False, elem_id="check-html")
+        with gr.Column(scale=3, min_width=320):
+            result = gr.HTML("<p>The verdicts appear here.</p>", elem_id="check-result")
+
+    def load_file(path: str | None) -> str:
+        if not path:
+            return gr.skip()
+        try:
+            return read_draft(path)
+        except Exception as exc:  # a broken file: say so in the draft box, keep the UI up
+            return f"(could not read the file: {exc})"
+
+    def do_check(text: str, scope: str | None) -> tuple:
+        sources = None if scope in (None, "", ALL) else [scope]
+        try:
+            report = bot.check(text, sources)
+        except (BadQuestion, IndexUnavailable, ValueError) as exc:
+            msg = f'<div class="refused">⚠️ {html.escape(str(exc))}</div>'
+            return msg, gr.DownloadButton(interactive=False), gr.DownloadButton(interactive=False)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        md_path = out_dir / f"draft-check-{stamp}.md"
+        html_path = out_dir / f"draft-check-{stamp}.html"
+        md_path.write_text(report.to_markdown(), encoding="utf-8")
+        html_path.write_text(report.to_html(), encoding="utf-8")
+        return (
+            check_html(report),
+            gr.DownloadButton(value=str(md_path), interactive=True),
+            gr.DownloadButton(value=str(html_path), interactive=True),
+        )
+
+    dropped.upload(load_file, dropped, draft, api_visibility="private")
+    run.click(do_check, [draft, against], [result, md, page], api_visibility="private")
+
+
 # --- the app -----------------------------------------------------------------------------------------
 def make_api_chat(bot: Assistant):
     def api_chat(message: str, history: list | None = None) -> list[dict]:
@@ -433,40 +542,43 @@ def build_app(bot: Assistant):
             "Click a **[n]** to see the passage highlighted in its release; hover it to read the quote. "
             "If the release does not say, the assistant says so."
         )
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=260):
-                gr.Markdown("### Releases")
-                releases = gr.Markdown(releases_markdown(bot), elem_id="release-list")
-                scope = gr.Dropdown(choices=choices, value=ALL, label="Ask about", elem_id="scope")
-                corpus_controls(bot, app, releases, scope)
-                export = gr.DownloadButton("Export chat (Markdown)", interactive=False, elem_id="export")
-                comment = gr.Textbox(
-                    label="Feedback comment (optional; sent when you rate an answer)",
-                    lines=2,
-                    elem_id="feedback-comment",
-                )
-            with gr.Column(scale=3, min_width=320):
-                chat = gr.Chatbot(
-                    elem_id="chat",
-                    height=560,
-                    buttons=["copy"],
-                    sanitize_html=False,
-                    feedback_options=("Like", "Dislike"),
-                    placeholder="Ask a question about the release, or pick an example below.",
-                    examples=[{"text": q} for q in EXAMPLES],
-                )
-                box = gr.Textbox(
-                    placeholder="Ask about the release…",
-                    show_label=False,
-                    submit_btn=True,
-                    elem_id="question",
-                )
-            with gr.Column(scale=2, min_width=300):
-                gr.Markdown("### Source")
-                source = gr.HTML(
-                    "<p>Click a [n] in an answer to see the passage in its release.</p>",
-                    elem_id="source-panel",
-                )
+        with gr.Tab("Ask", elem_id="tab-ask"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=1, min_width=260):
+                    gr.Markdown("### Releases")
+                    releases = gr.Markdown(releases_markdown(bot), elem_id="release-list")
+                    scope = gr.Dropdown(choices=choices, value=ALL, label="Ask about", elem_id="scope")
+                    corpus_controls(bot, app, releases, scope)
+                    export = gr.DownloadButton("Export chat (Markdown)", interactive=False, elem_id="export")
+                    comment = gr.Textbox(
+                        label="Feedback comment (optional; sent when you rate an answer)",
+                        lines=2,
+                        elem_id="feedback-comment",
+                    )
+                with gr.Column(scale=3, min_width=320):
+                    chat = gr.Chatbot(
+                        elem_id="chat",
+                        height=560,
+                        buttons=["copy"],
+                        sanitize_html=False,
+                        feedback_options=("Like", "Dislike"),
+                        placeholder="Ask a question about the release, or pick an example below.",
+                        examples=[{"text": q} for q in EXAMPLES],
+                    )
+                    box = gr.Textbox(
+                        placeholder="Ask about the release…",
+                        show_label=False,
+                        submit_btn=True,
+                        elem_id="question",
+                    )
+                with gr.Column(scale=2, min_width=300):
+                    gr.Markdown("### Source")
+                    source = gr.HTML(
+                        "<p>Click a [n] in an answer to see the passage in its release.</p>",
+                        elem_id="source-panel",
+                    )
+        with gr.Tab("Check a draft", elem_id="tab-check"):
+            check_view(bot)
         cite_req = gr.Textbox(elem_id="cite-req", elem_classes=["hidden-bridge"], show_label=False)
         cite_btn = gr.Button("show", elem_id="cite-btn", elem_classes=["hidden-bridge"])
 

@@ -270,3 +270,43 @@ def test_add_and_remove_a_release_in_a_real_browser(ui_server_own_corpus):
         page.press("#question textarea", "Enter")
         page.locator("#chat a.cite[data-src='outside.md']").first.wait_for(timeout=60000)
         browser.close()
+
+
+def test_check_a_draft_in_a_real_browser(ui_server, tmp_path):
+    """The "Check a draft" view: paste or drop a draft, see each verdict, download the audit reports."""
+    import docx
+    from playwright.sync_api import sync_playwright
+
+    from .test_check import DRAFT
+
+    url, _ = ui_server
+    word = docx.Document()
+    for line in DRAFT.splitlines():
+        word.add_paragraph(line)
+    word.save(str(tmp_path / "draft.docx"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+        page.goto(url)
+        page.get_by_role("tab", name="Check a draft").click()
+        # Dropping a Word file fills the draft box with its text.
+        page.locator("#check-file input[type=file]").set_input_files(str(tmp_path / "draft.docx"))
+        page.wait_for_function(
+            "document.querySelector('#check-text textarea').value.includes('13.6 months')", timeout=60000
+        )
+        page.click("#check-btn")
+        page.wait_for_selector("#check-result .claim", timeout=120000)
+        result = page.inner_text("#check-result")
+        assert "2 supported · 4 contradicted · 1 not found" in result, result
+        assert page.locator("#check-result .claim-contradicted").count() == 4
+        side = page.inner_text("#check-result .claim-contradicted table.side")
+        assert "13.6 months" in side and "13.8 months" in side
+        assert "ipsen-cabometyx" in page.inner_text("#check-result .claim-supported")
+        with page.expect_download() as got:
+            page.click("#check-html")
+        saved = tmp_path / "report.html"
+        got.value.save_as(str(saved))
+        assert "13.6 months" in saved.read_text(encoding="utf-8")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "check.png"))  # docs/check.png in the README is a copy
+        browser.close()

@@ -361,6 +361,41 @@ def _log_test_scoring(sets: list[str], names: list[str]) -> int:
     )
 
 
+def _git_head() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True
+        )
+        return (out.stdout.strip() or "unknown") + ("+changes" if dirty.stdout.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def _check_only(names: list[str], settings: Settings, out_dir: Path) -> int:
+    """Draft checking on its labelled sets: a table, and check.json in the report folder."""
+    from .check_eval import print_check_table, run_check_set
+
+    results = {n: run_check_set(n, settings) for n in names}
+    if "check-test" in results:  # the frozen split: every scoring is logged, as for the unseen test set
+        log = REPO_ROOT / "eval" / "check" / "test" / "scored.log"
+        s = results["check-test"]["summary"]
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(
+                f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {_git_head()} figure={s.get('caught_figure', 0):.3f} "
+                f"swap={s.get('caught_swap', 0):.3f} false_alarm={s['false_alarm_rate']:.3f}\n"
+            )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "check.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print_check_table(results)
+    print(f"report: {out_dir / 'check.json'}")
+    return 0
+
+
 def main(args: argparse.Namespace, settings: Settings) -> int:
     from .sets import EvalSet, eval_sets
 
@@ -379,10 +414,18 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         wanted = [
             n.strip() for n in (getattr(args, "sets", None) or "shipped,dev,test").split(",") if n.strip()
         ]
+        from .check_eval import check_sets
+
+        checks = [n for n in wanted if n in check_sets()]
+        wanted = [n for n in wanted if n not in checks]
         unknown = [n for n in wanted if n not in available]
         if unknown:
-            raise ValueError(f"unknown eval set(s) {unknown} (shipped, dev, test)")
+            raise ValueError(f"unknown eval set(s) {unknown} (shipped, dev, test, check-dev, check-test)")
         chosen = {n: available[n] for n in wanted}
+        if checks:
+            _check_only(checks, settings, out_dir)
+            if not chosen:
+                return 0
     names = [n.strip() for n in (args.generator or "extractive,baseline").split(",") if n.strip()]
     results: dict[str, dict] = {}
     curves: dict[str, list[dict]] = {}
