@@ -230,6 +230,16 @@ def ingest_lines(bot: Assistant) -> list[str]:
     return ["✓ " + md_escape(report.summary())] + ["⚠ " + md_escape(w) for w in report.warnings[:5]]
 
 
+def _generation(bot: Assistant):
+    """The active index generation, or a skip when it cannot be read (the lists then stay as they are)."""
+    import gradio as gr
+
+    try:
+        return bot.knowledge.active.collection
+    except Exception:
+        return gr.skip()
+
+
 def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", scope: "gr.Dropdown") -> None:
     """Add (checked upload, then ingest) and remove (confirmed, moved aside, then ingest) in the Releases
     column; both refresh the release list and the pickers. Corpus changes run one at a time."""
@@ -254,20 +264,23 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
     )
     cancel_btn = gr.Button("Cancel", size="sm", visible=False, elem_id="remove-cancel")
     chosen = gr.State("")
+    #: The index generation this page's lists show (see ``follow`` below).
+    shown = gr.State(bot.knowledge.active.collection)
     # Updates, not components: a gr.Button(...) made here, inside the Blocks, would be added to the page.
     hidden = (gr.update(visible=False), gr.update(visible=False))
     tracked = gr.Progress(track_tqdm=True)  # ingest's tqdm bar, shown in the status area
     private = {"api_visibility": "private"}
     serial = {"concurrency_limit": 1, "concurrency_id": "corpus-change", **private}
 
-    def refreshed(current_scope: str | None) -> tuple:
-        """The release list and both pickers as the index now is."""
+    def refreshed(current_scope: str | None, current_pick: str | None = None) -> tuple:
+        """The release list and both pickers as the index now is; a choice the user made stays chosen
+        while its release is still there."""
         docs = bot.knowledge.documents
         keep = current_scope if current_scope in docs else ALL
         return (
             releases_markdown(bot),
             gr.Dropdown(choices=[ALL, *sorted(docs)], value=keep),
-            gr.Dropdown(choices=removal_choices(bot), value=None),
+            gr.Dropdown(choices=removal_choices(bot), value=current_pick if current_pick in docs else None),
         )
 
     def safe_refreshed(current_scope: str | None, lines: list[str]) -> tuple:
@@ -280,17 +293,17 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
     def add(files: list[str] | None, current_scope: str, progress=tracked) -> Iterator:
         files = [f for f in files or [] if f]
         if not files:
-            yield "Choose or drop a file first.", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield "Choose or drop a file first.", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         progress(0, desc="Checking files")
         lines, new = accept_uploads(bot, files)
         if new:
             waiting = "\n\n".join([*lines, f"↻ Indexing {new} new release(s)…"])
-            yield waiting, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield waiting, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             progress(0, desc="Indexing")
             lines += ingest_lines(bot)
         lists = safe_refreshed(current_scope, lines)
-        yield "\n\n".join(lines), *lists, None
+        yield "\n\n".join(lines), *lists, None, _generation(bot)
 
     def ask_confirm(source: str | None) -> tuple:
         try:
@@ -314,26 +327,30 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
             dest = remove(source, bot.settings)
         except Exception as exc:  # RemovalRefused or a disk error: one line, nothing changed
             msg = str(exc) if isinstance(exc, RemovalRefused) else f"{source}: {_one_line(exc)}"
-            yield "✗ " + md_escape(msg), gr.skip(), gr.skip(), gr.skip(), *hidden, ""
+            yield "✗ " + md_escape(msg), gr.skip(), gr.skip(), gr.skip(), *hidden, "", gr.skip()
             return
         lines = ["✓ " + md_escape(f"Removed {source}; the file is kept in {dest}")]
-        yield "\n\n".join([*lines, "↻ Re-indexing…"]), gr.skip(), gr.skip(), gr.skip(), *hidden, ""
+        yield "\n\n".join([*lines, "↻ Re-indexing…"]), gr.skip(), gr.skip(), gr.skip(), *hidden, "", gr.skip()
         progress(0, desc="Indexing")
         lines += ingest_lines(bot)
         lists = safe_refreshed(current_scope, lines)
-        yield "\n\n".join(lines), *lists, *hidden, ""
+        yield "\n\n".join(lines), *lists, *hidden, "", _generation(bot)
 
     def cancel() -> tuple:
         return *hidden, "Removal cancelled.", ""
 
     add_btn.click(
-        add, [upload, scope], [status, releases, scope, pick, upload], show_progress_on=[status], **serial
+        add,
+        [upload, scope],
+        [status, releases, scope, pick, upload, shown],
+        show_progress_on=[status],
+        **serial,
     )
     remove_btn.click(ask_confirm, pick, [confirm_btn, cancel_btn, status, chosen], **private)
     confirm_btn.click(
         do_remove,
         [chosen, scope],
-        [status, releases, scope, pick, confirm_btn, cancel_btn, chosen],
+        [status, releases, scope, pick, confirm_btn, cancel_btn, chosen, shown],
         show_progress_on=[status],
         **serial,
     )
@@ -344,20 +361,19 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
     # And an open page follows changes made elsewhere (`assistant ingest`, another UI, another process on
     # the same Chroma server): every few seconds it compares the index generation it shows with the
     # active one, and redraws the lists when they differ.
-    shown = gr.State(bot.knowledge.active.collection)
     follow_timer = gr.Timer(FOLLOW_SECONDS)
 
-    def follow(current_scope: str | None, last: str) -> tuple:
+    def follow(current_scope: str | None, current_pick: str | None, last: str) -> tuple:
         try:
             generation = bot.knowledge.active.collection
             if generation == last:
                 return gr.skip(), gr.skip(), gr.skip(), last
-            return *refreshed(current_scope), generation
+            return *refreshed(current_scope, current_pick), generation
         except Exception:  # the index is being rebuilt or is unreadable: keep the lists; questions say why
             return gr.skip(), gr.skip(), gr.skip(), last
 
     follow_timer.tick(
-        follow, [scope, shown], [releases, scope, pick, shown], show_progress="hidden", **private
+        follow, [scope, pick, shown], [releases, scope, pick, shown], show_progress="hidden", **private
     )
 
 
