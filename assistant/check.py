@@ -232,39 +232,54 @@ class CheckReport:
 
     def to_html(self) -> str:
         """A self-contained page (no external resources) for an audit trail."""
-        colour = {SUPPORTED: "#15803d", CONTRADICTED: "#b91c1c", NOT_FOUND: "#92400e"}
         c = self.counts()
-        rows = []
-        for n, r in enumerate(self.results, start=1):
-            side = ""
-            if r.verdict == CONTRADICTED:
-                side = (
-                    '<table class="side"><tr><th>the draft says</th><th>the release says</th></tr>'
-                    f"<tr><td>{html.escape(r.draft_value)}</td><td>{html.escape(r.release_value)}</td></tr></table>"
-                )
-            cites = "".join(
-                f"<li>[{x.n}] <code>{html.escape(x.source)}</code> characters {x.start}–{x.end}: "
-                f"<q>{html.escape(x.quote)}</q></li>"
-                for x in r.citations
-            )
-            reason = f"<p class='why'>{html.escape(r.reason)}</p>" if r.reason else ""
-            rows.append(
-                f'<section><h2><span style="color:{colour[r.verdict]}">{n}. {r.verdict}</span>'
-                f"{' · ' + html.escape(r.kind) if r.kind else ''}</h2>"
-                f"<blockquote>{html.escape(r.claim.text)}</blockquote>{side}{reason}<ul>{cites}</ul></section>"
-            )
         srcs = ", ".join(f"<code>{html.escape(s)}</code>" for s in self.sources)
         return (
             "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Draft check</title><style>"
             "body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;line-height:1.45}"
-            "blockquote{border-left:4px solid #9ca3af;margin:0;padding:4px 12px;background:#f9fafb}"
-            "table.side{border-collapse:collapse;margin:6px 0}table.side td,table.side th{border:1px solid #d1d5db;"
-            "padding:4px 10px}q{font-style:italic}.why{color:#4b5563}</style></head><body>"
+            f"{CLAIM_CSS}</style></head><body>"
             f"<h1>Draft check</h1><p>Checked {html.escape(self.checked_at)} against {srcs}.</p>"
             f"<p><b>{c[SUPPORTED]} supported, {c[CONTRADICTED]} contradicted, {c[NOT_FOUND]} not found.</b></p>"
-            + "".join(rows)
+            + "".join(claim_html(n, r) for n, r in enumerate(self.results, start=1))
             + "</body></html>"
         )
+
+
+#: Colours of the three verdicts (text, background) and their labels, for the HTML report and the UI.
+VERDICT_STYLE = {
+    SUPPORTED: ("#15803d", "#f0fdf4", "✓ supported"),
+    CONTRADICTED: ("#b91c1c", "#fef2f2", "✗ contradicted"),
+    NOT_FOUND: ("#92400e", "#fffbeb", "? not found"),
+}
+CLAIM_CSS = (
+    ".claim{padding:6px 10px;margin:8px 0;border-radius:4px}.claim .verdict{font-weight:600}"
+    ".claim table.side{border-collapse:collapse;margin:4px 0}"
+    ".claim table.side td,.claim table.side th{border:1px solid #d1d5db;padding:2px 8px}"
+    ".claim ul{margin:4px 0 0 0;font-size:0.9em}.claim .why{color:#4b5563}"
+)
+
+
+def claim_html(n: int, r: ClaimResult) -> str:
+    """One claim: its verdict, the draft's and the release's words side by side when they differ, and
+    every quote with its release and exact offsets (the HTML report and the UI show the same)."""
+    colour, background, label = VERDICT_STYLE[r.verdict]
+    kind = f" · {html.escape(r.kind)}" if r.kind else ""
+    side = ""
+    if r.verdict == CONTRADICTED:
+        side = (
+            '<table class="side"><tr><th>the draft says</th><th>the release says</th></tr>'
+            f"<tr><td>{html.escape(r.draft_value)}</td><td>{html.escape(r.release_value)}</td></tr></table>"
+        )
+    quotes = "".join(
+        f"<li><code>{html.escape(q.source)}</code> characters {q.start}–{q.end}: “{html.escape(q.quote)}”</li>"
+        for q in r.citations
+    )
+    why = f'<div class="why">{html.escape(r.reason)}</div>' if r.reason else ""
+    return (
+        f'<div class="claim claim-{r.verdict.replace(" ", "-")}" style="border-left:4px solid {colour};'
+        f'background:{background}"><div class="verdict" style="color:{colour}">{n}. {label}{kind}</div>'
+        f'<div class="claim-text">{html.escape(r.claim.text)}</div>{side}{why}<ul>{quotes}</ul></div>'
+    )
 
 
 def split_claims(text: str) -> list[Claim]:

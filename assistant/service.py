@@ -144,6 +144,14 @@ class Assistant:
             self._knowledge = kn
             return self._knowledge, self._retriever, self._answerer
 
+    def _load_or_build(self) -> tuple[Knowledge, HybridRetriever, ExtractiveAnswerer]:
+        """The loaded generation; on first use with no index at all, the corpus is ingested first."""
+        try:
+            return self._load()
+        except IndexMissing:
+            self.ensure_index()
+            return self._load()
+
     @property
     def knowledge(self) -> Knowledge:
         return self._load()[0]
@@ -190,11 +198,7 @@ class Assistant:
                 f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars} "
                 "(ASSISTANT_MAX_QUESTION_CHARS)"
             )
-        try:
-            kn, retriever, answerer = self._load()
-        except IndexMissing:
-            self.ensure_index()
-            kn, retriever, answerer = self._load()
+        kn, retriever, answerer = self._load_or_build()
         allowed = self.sources_for(sources, date_from, date_to)
         if allowed is not None and not allowed:
             return Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
@@ -225,11 +229,7 @@ class Assistant:
                 f"the draft is {len(text)} characters; the limit is {self.settings.max_draft_chars} "
                 "(ASSISTANT_MAX_DRAFT_CHARS)"
             )
-        try:
-            kn, retriever, _ = self._load()
-        except IndexMissing:
-            self.ensure_index()
-            kn, retriever, _ = self._load()
+        kn, retriever, _ = self._load_or_build()
         unknown = [s for s in sources or [] if s not in kn.documents]
         if unknown:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")

@@ -53,11 +53,6 @@ a.cite:hover { text-decoration: underline; }
 .source-scroll .gap { color: #9ca3af; font-style: italic; }
 #upload-status p { margin: 2px 0; }
 #upload-files { min-height: 0; }
-.claim { padding: 6px 10px; margin: 8px 0; border-radius: 4px; }
-.claim .verdict { font-weight: 600; }
-.claim table.side { border-collapse: collapse; margin: 4px 0; }
-.claim table.side td, .claim table.side th { border: 1px solid #d1d5db; padding: 2px 8px; }
-.claim ul { margin: 4px 0 0 0; font-size: 0.9em; }
 .check-summary .when { color: #6b7280; font-size: 0.9em; }
 @media (max-width: 700px) { .source-scroll { max-height: 45vh; } }
 """
@@ -378,42 +373,17 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
 
 
 # --- checking a draft ------------------------------------------------------------------------------------
-VERDICT_STYLE = {
-    "supported": ("#15803d", "#f0fdf4", "✓ supported"),
-    "contradicted": ("#b91c1c", "#fef2f2", "✗ contradicted"),
-    "not found": ("#92400e", "#fffbeb", "? not found"),
-}
-
-
 def check_html(report) -> str:
-    """Each claim with its verdict; a contradiction shows the draft's and the release's words side by
-    side; every quote with its release and exact offsets."""
+    """The verdicts as the HTML report shows them (check.claim_html), under a one-line summary."""
+    from .check import claim_html
+
     c = report.counts()
-    parts = [
+    head = (
         f'<div class="check-summary"><b>{c["supported"]} supported · {c["contradicted"]} contradicted · '
         f'{c["not found"]} not found</b> <span class="when">checked {html.escape(report.checked_at)} against '
         f"{len(report.sources)} release(s)</span></div>"
-    ]
-    for n, r in enumerate(report.results, start=1):
-        colour, background, label = VERDICT_STYLE[r.verdict]
-        kind = f" · {html.escape(r.kind)}" if r.kind else ""
-        side = ""
-        if r.verdict == "contradicted":
-            side = (
-                '<table class="side"><tr><th>the draft says</th><th>the release says</th></tr>'
-                f"<tr><td>{html.escape(r.draft_value)}</td><td>{html.escape(r.release_value)}</td></tr></table>"
-            )
-        quotes = "".join(
-            f"<li><code>{html.escape(q.source)}</code> chars {q.start}–{q.end}: “{html.escape(q.quote)}”</li>"
-            for q in r.citations
-        )
-        why = f'<div class="why">{html.escape(r.reason)}</div>' if r.reason else ""
-        parts.append(
-            f'<div class="claim claim-{r.verdict.replace(" ", "-")}" style="border-left:4px solid {colour};'
-            f'background:{background}"><div class="verdict" style="color:{colour}">{n}. {label}{kind}</div>'
-            f'<div class="claim-text">{html.escape(r.claim.text)}</div>{side}{why}<ul>{quotes}</ul></div>'
-        )
-    return "".join(parts)
+    )
+    return head + "".join(claim_html(n, r) for n, r in enumerate(report.results, start=1))
 
 
 def check_view(bot: Assistant) -> None:
@@ -614,6 +584,12 @@ def build_app(bot: Assistant):
     return app
 
 
+def _css() -> str:
+    from .check import CLAIM_CSS
+
+    return CSS + CLAIM_CSS
+
+
 def serve(
     app,
     host: str,
@@ -632,7 +608,7 @@ def serve(
         auth=auth,
         share=False,
         show_error=True,
-        css=CSS,
+        css=_css(),
         js=CLICK_JS,
         prevent_thread_lock=not block,
         quiet=not block,

@@ -52,3 +52,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def assistant_cli(*args: str, env: dict | None = None, input: str | None = None, timeout: int = 600):
+    """Run the ``assistant`` command in a real process, as a user would (stdout, stderr, return code)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env if env is not None else dict(os.environ),
+        input=input,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

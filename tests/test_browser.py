@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, REPO, free_port
+from .conftest import CORPUS, REPO, assistant_cli, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -257,13 +257,7 @@ def test_add_and_remove_a_release_in_a_real_browser(ui_server_own_corpus):
         # page's list without a reload, and is answered from.
         (corpus / "outside.md").write_text(NEW_RELEASE, encoding="utf-8")
         env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp / "idx"), "ASSISTANT_CORPUS_DIR": str(corpus)}
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant.cli", "ingest"],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        )
+        done = assistant_cli("ingest", env=env)
         assert done.returncode == 0, done.stderr
         release_list_has(page, TITLE)
         page.fill("#question textarea", "How many patients were randomized in the ZEST trial?")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from assistant.check import _compatible, _same_date, dates, quantities, split_claims, status_classes
 
-from .conftest import RELEASE, REPO
+from .conftest import RELEASE, assistant_cli
 
 DRAFT = """Cabometyx received a positive CHMP opinion for advanced neuroendocrine tumours.
 - In the pancreatic cohort, median PFS was 13.8 months with Cabometyx versus 4.4 months with placebo.
@@ -113,14 +111,8 @@ def test_cli_checks_stdin_and_word_files(tmp_path, bot):
     import docx
 
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(bot.settings.index_dir)}
-    out = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "check", "-", "--json", "--html", str(tmp_path / "r.html")],
-        input=DRAFT,
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    out = assistant_cli(
+        "check", "-", "--json", "--html", str(tmp_path / "r.html"), input=DRAFT, env=env, timeout=300
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -133,25 +125,11 @@ def test_cli_checks_stdin_and_word_files(tmp_path, bot):
     for line in DRAFT.splitlines():
         word.add_paragraph(line)
     word.save(str(tmp_path / "draft.docx"))
-    out = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "check", str(tmp_path / "draft.docx"), "--json"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = assistant_cli("check", str(tmp_path / "draft.docx"), "--json", env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     assert [(c["verdict"], c["kind"]) for c in json.loads(out.stdout)["claims"]] == EXPECTED
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
-    out = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "check", str(tmp_path / "bad.docx")],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = assistant_cli("check", str(tmp_path / "bad.docx"), env=env, timeout=300)
     assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1
 
 

@@ -13,27 +13,19 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant
 
-from .conftest import RELEASE, REPO
+from .conftest import RELEASE, assistant_cli
 
 PFS_Q = "What was the median PFS in the pNET cohort?"
 
 
 def _cli(env: dict, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return assistant_cli(*args, env=env, timeout=timeout)
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ import pytest
 
 from assistant import Assistant
 
-from .conftest import RELEASE, REPO, free_port
+from .conftest import RELEASE, REPO, assistant_cli, free_port
 from .test_reliability import _start_chroma
 
 ZEST_Q = "How many patients were randomized in the ZEST trial?"
@@ -79,14 +79,7 @@ class Asker(threading.Thread):
 
 
 def _ingest(env: dict) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = assistant_cli("ingest", env=env)
     assert done.returncode == 0, done.stderr
 
 
