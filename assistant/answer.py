@@ -28,7 +28,7 @@ import numpy as np
 from .answer_type import AnswerTyper, question_focus, verbs_of
 from .answerability import AnswerabilityModel
 from .embeddings import PackagedEmbeddings
-from .knowledge import Knowledge, SentenceRef
+from .knowledge import Knowledge, SentenceRef, sentence_words
 from .lexicon import (
     find_expansions,
     is_number_word,
@@ -42,7 +42,6 @@ from .lexicon import (
 from .question import _LIGHT_STEMS, QUANTITY_STEMS, Question
 from .retrieve import Hit
 from .settings import Settings
-from .textfold import fold
 
 CONTEXT_CREDIT = 0.75
 QUANTITY_CREDIT = 0.6
@@ -156,7 +155,6 @@ class ExtractiveAnswerer:
         self.kn: Knowledge = knowledge
         self.embeddings = embeddings
         self.settings = settings
-        self._vectors: dict[tuple[str, int], np.ndarray] = {}
         self._context: dict[tuple[str, int], frozenset[str]] = {}
         self.model = _model()
         self.typer = AnswerTyper()
@@ -179,28 +177,26 @@ class ExtractiveAnswerer:
         return got
 
     def _sentence_vectors(self, refs: list[SentenceRef]) -> np.ndarray:
-        missing = [r for r in refs if (r.source, r.start) not in self._vectors]
-        if missing:
-            texts = [fold(self.kn.text(r)) for r in missing]
-            for r, v in zip(missing, self.embeddings.encode(texts), strict=True):
-                self._vectors[(r.source, r.start)] = v
-        return np.stack([self._vectors[(r.source, r.start)] for r in refs])
+        """Made at ingest and stored with the generation: nothing is embedded here."""
+        return self.kn.sentence_vectors(refs)
 
     def _words_of(self, ref: SentenceRef) -> list[str]:
         """Content words of a sentence, as written (normalised, not stemmed), for soft matching."""
         key = (ref.source, ref.start)
         got = self._sentence_words.get(key)
         if got is None:
-            sw = stopwords()
-            got = sorted({w for w in words(self.kn.text(ref)) if w.isalpha() and len(w) > 2 and w not in sw})
-            self._sentence_words[key] = got
+            got = self._sentence_words[key] = sentence_words(self.kn.text(ref))
         return got
 
     def _vectors_for(self, items: list[str]) -> dict[str, np.ndarray]:
+        """Word vectors: corpus words from the generation's table, the question's own words embedded."""
         todo = [w for w in dict.fromkeys(items) if w not in self._word_vectors]
         if todo:
-            for w, v in zip(todo, self.embeddings.encode(todo), strict=True):
-                self._word_vectors[w] = v
+            self._word_vectors.update(self.kn.word_vectors(todo))
+            rest = [w for w in todo if w not in self._word_vectors]
+            if rest:
+                for w, v in zip(rest, self.embeddings.encode_queries(rest), strict=True):
+                    self._word_vectors[w] = v
         return self._word_vectors
 
     def _soft_matches(self, q: Question, refs: list[SentenceRef]) -> dict[str, np.ndarray]:
@@ -239,7 +235,7 @@ class ExtractiveAnswerer:
                 key = (hit.chunk.source, s.start)
                 if key not in seen:
                     refs = self.kn.sentences.get(hit.chunk.source, [])
-                    pos = self.kn._positions.get(key)
+                    pos = self.kn.position(hit.chunk.source, s.start)
                     if pos is not None:
                         seen[key] = refs[pos]
                         rank_of[key] = n / max(1, len(hits) - 1)

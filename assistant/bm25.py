@@ -34,6 +34,14 @@ class SparseBM25:
         weight = idf[c] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[r] / max(avgdl, 1e-9)))
         self.matrix = csc_matrix((weight, (r, c)), shape=(len(docs), len(self.vocab)))
 
+    @classmethod
+    def from_arrays(cls, vocab: list[str], data, indices, indptr, shape: tuple[int, int]) -> SparseBM25:
+        """The index as saved with a generation (tables.py): nothing is recomputed."""
+        self = cls.__new__(cls)
+        self.vocab = {t: i for i, t in enumerate(vocab)}
+        self.matrix = csc_matrix((data, indices, indptr), shape=shape)
+        return self
+
     def get_scores(self, query: list[str]) -> np.ndarray:
         cols = [self.vocab[t] for t in dict.fromkeys(query) if t in self.vocab]
         if not cols:

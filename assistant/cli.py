@@ -34,6 +34,7 @@ def _settings(args: argparse.Namespace):
         generator=getattr(args, "generator", None) if getattr(args, "command", "") != "eval" else None,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        ingest_workers=getattr(args, "workers", None),
     )
 
 
@@ -63,6 +64,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                     "releases": health.releases,
                     "generations": health.generations,
                     "size_bytes": health.size_bytes,
+                    "tables": health.tables,
                 },
                 indent=2,
             )
@@ -160,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild",
         action="store_true",
         help="build the index anew, re-embedding everything; a damaged index is moved aside first",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes that embed, each with its share of the cores (ASSISTANT_INGEST_WORKERS; default 1)",
     )
     p.set_defaults(func=cmd_ingest)
 

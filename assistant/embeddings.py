@@ -48,8 +48,8 @@ def _load(path: str):
     return SentenceTransformer(path, device="cpu", local_files_only=True)
 
 
-class OnnxInt8Model:
-    """The packaged model exported to ONNX and quantised to int8, run with onnxruntime.
+class OnnxModel:
+    """The packaged model exported to ONNX (fp32, or quantised to int8), run with onnxruntime.
 
     Why by hand: optimum (sentence-transformers' route to ONNX) pins an older transformers and
     huggingface-hub that break Gradio here. The export is torch.onnx + onnxruntime's dynamic quantiser,
@@ -59,11 +59,11 @@ class OnnxInt8Model:
 
     MAX_TOKENS = 256
 
-    def __init__(self, model_path: str, cache_dir: Path) -> None:
+    def __init__(self, model_path: str, cache_dir: Path, quantize: bool = True) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.file = self._export(model_path, cache_dir)
+        self.file = self._export(model_path, cache_dir, quantize)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = os.cpu_count() or 1
         self.session = ort.InferenceSession(str(self.file), opts, providers=["CPUExecutionProvider"])
@@ -72,15 +72,19 @@ class OnnxInt8Model:
         self.tokenizer.enable_padding()
 
     @staticmethod
-    def _export(model_path: str, cache_dir: Path) -> Path:
+    def target(model_path: str, cache_dir: Path, quantize: bool) -> Path:
+        """Where the export of this model lives (named by the weights, so a new model gets a new file)."""
         import hashlib
 
+        with open(Path(model_path) / "model.safetensors", "rb") as f:
+            key = hashlib.sha256(f.read(1_000_000)).hexdigest()[:12]
+        return cache_dir / f"minilm-{key}-{'int8pc' if quantize else 'fp32'}.onnx"
+
+    @classmethod
+    def _export(cls, model_path: str, cache_dir: Path, quantize: bool) -> Path:
         from filelock import FileLock
 
-        key = hashlib.sha256((Path(model_path) / "model.safetensors").read_bytes()[:1_000_000]).hexdigest()[
-            :12
-        ]
-        target = cache_dir / f"minilm-{key}-int8pc.onnx"
+        target = cls.target(model_path, cache_dir, quantize)
         if target.exists():
             return target
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +112,7 @@ class OnnxInt8Model:
                 ["a short sentence", "and a second, longer one for shapes"], padding=True, return_tensors="pt"
             )
             axes = {0: "batch", 1: "tokens"}
-            fp32 = target.with_suffix(".fp32.tmp")
+            fp32 = target.with_suffix(f".{os.getpid()}.fp32.tmp")
             torch.onnx.export(
                 Hidden(model),
                 (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
@@ -124,6 +128,9 @@ class OnnxInt8Model:
                 opset_version=17,
                 dynamo=False,
             )
+            if not quantize:
+                os.replace(fp32, target)  # atomic: a half-written model is never picked up
+                return target
             tmp = target.with_suffix(".int8.tmp")
             # Per-channel scales: per-tensor int8 moved vectors to a mean cosine of 0.945 against the fp32
             # model on this release's chunks; per-channel keeps 0.993 (min 0.985) at the same speed.
@@ -150,8 +157,8 @@ class OnnxInt8Model:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_onnx(path: str, cache_dir: str) -> OnnxInt8Model:
-    return OnnxInt8Model(path, Path(cache_dir))
+def _load_onnx(path: str, cache_dir: str, quantize: bool = True) -> OnnxModel:
+    return OnnxModel(path, Path(cache_dir), quantize)
 
 
 class PackagedEmbeddings(Embeddings):
@@ -162,32 +169,59 @@ class PackagedEmbeddings(Embeddings):
     its vectors and re-embeds when that changes). Dynamic quantisation scales activations per batch, so
     a text's vector moves slightly (cosine ~0.99) with its batch-mates: fine for ranking, which is all
     vectors do here; quotes and offsets never depend on them).
+
+    Why two paths: corpus text (``encode``) is embedded at ingest with the configured backend; questions
+    (``encode_queries``, ``embed_query``) are embedded at every ask, where importing sentence-transformers
+    and torch alone costs 8 s of a cold ``assistant ask``. With the torch backend questions therefore go
+    through an fp32 ONNX export of the same weights (made once at ingest by ``prepare_queries``; max
+    difference to torch about 1e-6), run by onnxruntime, which imports in 0.2 s. Nothing is loaded until
+    it is first used.
+
+    >>> emb = PackagedEmbeddings()
+    >>> emb.embed_query("median PFS in pNET")[:2]  # doctest: +SKIP
     """
 
     def __init__(
         self, model_path: str = "", batch_size: int = 64, backend: str = "torch", cache_dir: str | Path = ""
     ) -> None:
+        if backend not in ("torch", "onnx-int8"):
+            raise ValueError(f"unknown embedding backend {backend!r} (torch, onnx-int8)")
         self.model_path = str(model_path or packaged_model_path())
         self.batch_size = batch_size
         self.backend = backend
-        with _lock:
-            if backend == "onnx-int8":
-                from .settings import REPO_ROOT
+        from .settings import REPO_ROOT
 
-                self.onnx = _load_onnx(self.model_path, str(cache_dir or REPO_ROOT / ".models"))
-                self.model = None
-            elif backend == "torch":
-                self.model = _load(self.model_path)
-                self.onnx = None
-            else:
-                raise ValueError(f"unknown embedding backend {backend!r} (torch, onnx-int8)")
+        self.cache_dir = Path(cache_dir or REPO_ROOT / ".models")
+        self._model = None
+        self._onnx: OnnxModel | None = None
+        self._query: OnnxModel | None = None
         base = Path(self.model_path).name if model_path else "all-MiniLM-L6-v2"
-        self.name = base if backend == "torch" else f"{base}-{self.onnx.file.stem}"
+        if backend == "torch":
+            self.name = base
+        else:
+            self.name = f"{base}-{OnnxModel.target(self.model_path, self.cache_dir, True).stem}"
+
+    # --- the corpus model (ingest) -----------------------------------------------------------------
+    @property
+    def model(self):
+        """The sentence-transformers model (torch backend), loaded on first use."""
+        if self._model is None and self.backend == "torch":
+            with _lock:
+                self._model = _load(self.model_path)
+        return self._model
+
+    @property
+    def onnx(self) -> OnnxModel | None:
+        if self._onnx is None and self.backend == "onnx-int8":
+            with _lock:
+                self._onnx = _load_onnx(self.model_path, str(self.cache_dir), True)
+        return self._onnx
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Corpus text, with the index's own backend: what ingest stores."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if self.onnx is not None:
+        if self.backend == "onnx-int8":
             return self.onnx.encode(list(texts), self.batch_size)
         return self.model.encode(
             texts,
@@ -197,12 +231,106 @@ class PackagedEmbeddings(Embeddings):
             show_progress_bar=progress,
         ).astype(np.float32)
 
+    # --- questions (every ask) ---------------------------------------------------------------------
+    def prepare_queries(self) -> None:
+        """Make the fast question encoder's file (torch backend: the fp32 ONNX export). Ingest calls it,
+        so the first ``assistant ask`` after an ingest never waits for torch."""
+        if self.backend == "torch":
+            OnnxModel._export(self.model_path, self.cache_dir, False)
+
+    def _query_model(self) -> OnnxModel | None:
+        if self.backend == "onnx-int8":
+            return self.onnx
+        if self._query is None:
+            if not OnnxModel.target(self.model_path, self.cache_dir, False).exists():
+                return None  # not exported yet (no ingest on this machine): the torch model answers
+            with _lock:
+                self._query = _load_onnx(self.model_path, str(self.cache_dir), False)
+        return self._query
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Question text (the question, its words): the fast encoder when there is one."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        fast = self._query_model()
+        return fast.encode(list(texts), self.batch_size) if fast is not None else self.encode(texts)
+
     @property
     def dimension(self) -> int:
-        return 384 if self.model is None else int(self.model.get_sentence_embedding_dimension())
+        return 384 if self._model is None else int(self._model.get_sentence_embedding_dimension())
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        return self.encode_queries([text])[0].tolist()
+
+
+# --- several processes (ingest --workers) ------------------------------------------------------------
+_WORKER: PackagedEmbeddings | None = None
+
+
+def _worker_init(model_path: str, batch_size: int, backend: str, cache_dir: str, threads: int) -> None:
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    global _WORKER
+    _WORKER = PackagedEmbeddings(model_path, batch_size, backend, cache_dir)
+    if backend == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    _WORKER.encode(["warm up"])
+
+
+def _worker_encode(texts: list[str]) -> np.ndarray:
+    assert _WORKER is not None
+    return _WORKER.encode(texts)
+
+
+class ParallelEncoder:
+    """Corpus text embedded by ``workers`` processes, each with its share of the cores.
+
+    Why processes: the model's own threads scale poorly on short inputs, so on a machine with many cores
+    several single-model processes embed a large archive faster than one; results come back in order, and
+    the coordinating ingest alone writes to Chroma (embedded or server), so a generation is still made
+    and flipped once. ``workers <= 1`` is the plain in-process model.
+
+    >>> with ParallelEncoder(PackagedEmbeddings(), workers=4) as encode:  # doctest: +SKIP
+    ...     vectors = encode(texts)
+    """
+
+    BATCH = 256
+
+    def __init__(self, embeddings: PackagedEmbeddings, workers: int = 1) -> None:
+        self.embeddings = embeddings
+        self.workers = max(1, int(workers))
+        self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _start(self):
+        if self._pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            threads = max(1, (os.cpu_count() or 1) // self.workers)
+            e = self.embeddings
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=mp.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(e.model_path, e.batch_size, e.backend, str(e.cache_dir), threads),
+            )
+        return self._pool
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if self.workers <= 1 or len(texts) <= self.BATCH:
+            return self.embeddings.encode(texts)
+        parts = [texts[i : i + self.BATCH] for i in range(0, len(texts), self.BATCH)]
+        return np.concatenate(list(self._start().map(_worker_encode, parts)))

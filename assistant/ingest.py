@@ -13,13 +13,16 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
+from . import tables
 from .boilerplate import BoilerplateDetector
 from .chunking import Chunk, Chunker
-from .embeddings import PackagedEmbeddings
+from .embeddings import PackagedEmbeddings, ParallelEncoder
 from .injection import MIN_WORDS, InjectionDetector, PlantedCache
+from .knowledge import Knowledge
 from .loaders import (
     CorpusFileError,
     SourceDocument,
@@ -30,7 +33,7 @@ from .loaders import (
     relative_source,
 )
 from .settings import Settings
-from .store import IndexStore, IndexUnavailable, check_index, quarantine
+from .store import ActiveIndex, IndexStore, IndexUnavailable, check_index, quarantine
 
 ADD_BATCH = 256
 
@@ -95,6 +98,26 @@ def load_documents(
     return docs
 
 
+def _progress(show: bool):
+    """A progress callback for ``Knowledge.build``: one tqdm bar per kind of vector embedded."""
+    bars: dict[str, Any] = {}
+
+    def report(what: str, n: int) -> None:
+        if not show:
+            return
+        from tqdm import tqdm
+
+        if what.endswith("+"):
+            if what[:-1] in bars:
+                bars[what[:-1]].update(n)
+                if bars[what[:-1]].n >= bars[what[:-1]].total:
+                    bars.pop(what[:-1]).close()
+        elif what in ("sentences", "words"):
+            bars[what] = tqdm(total=n, desc=f"embedding {what}", unit=what[:-1], file=sys.stderr)
+
+    return report
+
+
 class Ingestor:
     """One job: make the index mirror the given corpus paths."""
 
@@ -107,6 +130,7 @@ class Ingestor:
         self.settings = settings
         self._embeddings = embeddings
         self._store = store
+        self._encode: ParallelEncoder | None = None
         self.chunker = Chunker(
             BoilerplateDetector(settings.boilerplate_patterns, settings.boilerplate_max_block_lines),
             settings.chunk_max_chars,
@@ -117,7 +141,10 @@ class Ingestor:
     def embeddings(self) -> PackagedEmbeddings:
         if self._embeddings is None:
             self._embeddings = PackagedEmbeddings(
-                self.settings.embedding_model, self.settings.embed_batch_size
+                self.settings.embedding_model,
+                self.settings.embed_batch_size,
+                self.settings.embedding_backend,
+                self.settings.model_cache_dir,
             )
         return self._embeddings
 
@@ -141,9 +168,36 @@ class Ingestor:
                 "another ingest has held the index lock for 10 minutes; try again later"
             ) from exc
         try:
-            return self._run_locked(paths, root, rebuild, progress, started)
+            with ParallelEncoder(self.embeddings, self.settings.ingest_workers) as encode:
+                self._encode = encode
+                return self._run_locked(paths, root, rebuild, progress, started)
         finally:
+            self._encode = None
             lock.release()
+
+    def _previous(self, active: ActiveIndex) -> Knowledge | None:
+        """The active generation's tables, whose sentence and word vectors the new one reuses."""
+        try:
+            arrays, info = tables.load(
+                tables.folder_for(self.settings.index_dir, active.collection), active.collection
+            )
+            return Knowledge(arrays, info, active)
+        except (tables.TablesInvalid, KeyError, ValueError):
+            return None  # every vector is made afresh: slower, never wrong
+
+    def _ensure_tables(self, store: IndexStore, active: ActiveIndex, progress: bool | None) -> None:
+        """An unchanged corpus whose generation has no sound tables (made by an older version, or
+        damaged) gets them now, so the next start does not have to."""
+        folder = tables.folder_for(self.settings.index_dir, active.collection)
+        try:
+            tables.load(folder, active.collection)
+            return
+        except tables.TablesInvalid:
+            pass
+        chunks = [Chunk.from_record(r["documents"], r["metadatas"]) for r in store.records(active.collection)]
+        show = sys.stderr.isatty() if progress is None else progress
+        Knowledge.build(chunks, active, self._encode, None, _progress(show)).save(folder)
+        self.embeddings.prepare_queries()
 
     def _recover(self, report: IngestReport) -> None:
         """``--rebuild`` on a damaged index: move it aside (reported, never deleted) and start afresh.
@@ -211,6 +265,7 @@ class Ingestor:
                 active.model == model_name and old_ids == {c.id for c in chunks} and active.root == str(root)
             )
             if same and not rebuild:
+                self._ensure_tables(store, active, progress)
                 store.collect_garbage()
                 report.unchanged = True
                 report.collection = active.collection
@@ -237,9 +292,11 @@ class Ingestor:
 
             bar = tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not show, file=sys.stderr)
             step = max(1, self.settings.embed_batch_size)
+            if self._encode.workers > 1:  # enough per call to keep every worker busy
+                step = ParallelEncoder.BATCH * self._encode.workers * 2
             for i in range(0, len(todo), step):
                 batch = todo[i : i + step]
-                for c, v in zip(batch, self.embeddings.encode([c.text for c in batch]), strict=True):
+                for c, v in zip(batch, self._encode([c.text for c in batch]), strict=True):
                     vectors[c.text_hash] = v.tolist()
                 bar.update(len(batch))
             bar.close()
@@ -257,6 +314,18 @@ class Ingestor:
             )
             store.heartbeat(new.name)
             _fault("mid_add")
+        # The derived tables (BM25, sentences, statistics, sentence and word vectors) are written before the
+        # flip, so the generation and its tables go live together.
+        live = ActiveIndex(new.name, model_name, str(root), len(unique), time.time())
+        previous = (
+            self._previous(active)
+            if active is not None and active.model == model_name and not rebuild
+            else None
+        )
+        kn = Knowledge.build(unique, live, self._encode, previous, _progress(show))
+        store.heartbeat(new.name)
+        kn.save(tables.folder_for(self.settings.index_dir, new.name))
+        self.embeddings.prepare_queries()
         _fault("before_activate")
         store.activate(new.name, model_name, str(root), len(unique))
         _fault("after_activate")

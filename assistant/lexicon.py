@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable
 from importlib import resources
+from pathlib import Path
 
 from .textfold import fold
 
@@ -231,10 +232,27 @@ _KEEP = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list, read from its own module file: importing it the usual way
+    loads all of scikit-learn (1.2 s of every cold ``assistant ask``) for one constant."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec and spec.submodule_search_locations:
+        path = Path(list(spec.submodule_search_locations)[0]) / "feature_extraction" / "_stop_words.py"
+        words_spec = importlib.util.spec_from_file_location("_assistant_stop_words", path)
+        if path.exists() and words_spec and words_spec.loader:
+            module = importlib.util.module_from_spec(words_spec)
+            words_spec.loader.exec_module(module)
+            return frozenset(module.ENGLISH_STOP_WORDS)
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    ENGLISH_STOP_WORDS = _english_stop_words()
     return frozenset(set(ENGLISH_STOP_WORDS) - _KEEP) | {"s", "t", "vs", "versus", "et", "al"}
 
 
@@ -432,6 +450,23 @@ class Lexicon:
             self.add_alias(short, long)
         for text in texts:
             self.add_text(text)
+
+    def to_state(self) -> dict:
+        """What the corpus taught this lexicon (aliases in the order found, vocabulary), as plain JSON."""
+        return {
+            "aliases": [[list(seq), key] for seq, key in self._aliases.items()],
+            "max_len": self._max_len,
+            "vocabulary": sorted(self.vocabulary),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> Lexicon:
+        """The lexicon ``to_state`` described, without reading the corpus again."""
+        lex = cls()
+        lex._aliases = {tuple(seq): key for seq, key in state["aliases"]}
+        lex._max_len = int(state["max_len"])
+        lex.vocabulary = set(state["vocabulary"])
+        return lex
 
     def add_text(self, text: str) -> None:
         for short, long in find_definitions(text):

@@ -1,10 +1,12 @@
-"""Hybrid retrieval: dense (Chroma, via langchain-chroma) + lexical (BM25), fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank.
 
 Why both: embeddings find paraphrases ("how long until progression" ~ "median PFS"), BM25 finds exact
 tokens that embeddings blur ("0.38", "A021602"). Why our own fusion rather than LangChain's
 EnsembleRetriever: that lives in the legacy ``langchain-classic`` package and drops the scores; the answerer
 needs each chunk's fused score and the query vector it already computed. RRF itself is a few lines
-(Cormack et al., SIGIR 2009).
+(Cormack et al., SIGIR 2009). Why the Chroma collection's own ``query`` rather than langchain-chroma's
+wrapper: the wrapper only turns the same call into Documents, and importing it costs 0.8 s of every cold
+``assistant ask``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from .chunking import Chunk
 from .embeddings import PackagedEmbeddings
@@ -38,18 +40,29 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     knowledge: Knowledge
-    vectorstore: object  # langchain_chroma.Chroma
+    client: object  # a chromadb client
     embeddings: PackagedEmbeddings
     settings: Settings
+    _collection: object = PrivateAttr(default=None)
 
     @classmethod
     def build(cls, knowledge: Knowledge, client, embeddings: PackagedEmbeddings, settings: Settings):
-        from langchain_chroma import Chroma
+        return cls(knowledge=knowledge, client=client, embeddings=embeddings, settings=settings)
 
-        store = Chroma(
-            client=client, collection_name=knowledge.active.collection, embedding_function=embeddings
+    def _dense(self, vector: np.ndarray, k: int, sources: list[str] | None) -> list[tuple[str, int]]:
+        """``(source, start)`` of the ``k`` nearest chunks, nearest first."""
+        if self._collection is None:
+            self._collection = self.client.get_collection(
+                self.knowledge.active.collection, embedding_function=None
+            )
+        col = self._collection
+        got = col.query(
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where={"source": {"$in": sources}} if sources else None,
+            include=["metadatas", "distances"],
         )
-        return cls(knowledge=knowledge, vectorstore=store, embeddings=embeddings, settings=settings)
+        return [(m["source"], int(m["start"])) for m in got["metadatas"][0]]
 
     def search(
         self,
@@ -67,26 +80,20 @@ class HybridRetriever(BaseRetriever):
         if vector is None:
             vector = np.asarray(self.embeddings.embed_query(query))
         try:
-            dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                vector.tolist(),
-                k=min(self.settings.dense_k, len(kn.chunks)),
-                filter={"source": {"$in": sources}} if sources else None,
-            )
+            dense = self._dense(vector, min(self.settings.dense_k, len(kn.chunks)), sources)
         except Exception as exc:  # a server gone away, a collection dropped under us
             where = self.settings.chroma_url or str(self.settings.index_dir)
             raise IndexUnavailable(
                 f"the Chroma index at {where} did not answer ({type(exc).__name__}); "
                 "check the server or run `assistant ingest`"
             ) from exc
-        dense_ids = [index[(d.metadata["source"], int(d.metadata["start"]))] for d, _ in dense]
+        dense_ids = [index[key] for key in dense]
         lexical_ids: list[int] = []
         tokens = kn.lexicon.concepts(query, collapse=True)
         if tokens and kn.bm25 is not None:
             scores = kn.bm25.get_scores(tokens)
             if sources:
-                allowed = set(sources)
-                mask = np.array([c.source in allowed for c in kn.chunks])
-                scores = np.where(mask, scores, 0.0)
+                scores = np.where(kn.sources_mask(sources), scores, 0.0)
             k_lex = min(self.settings.lexical_k, len(scores))
             top = (
                 np.argpartition(-scores, k_lex - 1)[:k_lex] if k_lex < len(scores) else np.arange(len(scores))

@@ -128,7 +128,7 @@ class Assistant:
                     return current, self._retriever, self._answerer
             for attempt in range(3):
                 try:
-                    kn = Knowledge.load(store)
+                    kn = Knowledge.load(store, encode=self.embeddings.encode)
                     break
                 except (IndexMissing, IndexDamaged):
                     raise

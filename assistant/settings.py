@@ -41,8 +41,10 @@ class Settings:
     embed_batch_size: int = 64
     #: "torch" (sentence-transformers) or "onnx-int8" (an int8 ONNX export of the same packaged model).
     embedding_backend: str = "torch"
-    #: Where derived model files (the ONNX export) are kept; empty means .models/ in the repo.
+    #: Where derived model files (the ONNX exports) are kept; empty means .models/ in the repo.
     model_cache_dir: str = ""
+    #: Processes that embed at ingest (each gets its share of the cores); 1 embeds in the ingest process.
+    ingest_workers: int = 1
 
     # Chunking: sentence-aware, so a chunk never cuts a sentence; overlap is counted in whole sentences.
     chunk_max_chars: int = 700

@@ -229,6 +229,9 @@ class IndexStore:
         stale = [GEN_PREFIX + n for n in status if n not in live]
         if stale:
             self._state().delete(ids=stale)
+        from .tables import remove_except  # each generation's derived tables go with it
+
+        remove_except(self.settings.index_dir, live, grace)
         return dropped
 
     def check(self, probes: int = 8) -> list[str]:
@@ -300,6 +303,8 @@ class IndexHealth:
     releases: int = 0
     generations: list[str] = field(default_factory=list)
     size_bytes: int | None = None
+    #: The active generation's derived tables: "OK (… MB)", or why they will be rebuilt.
+    tables: str = ""
 
     def render(self) -> str:
         lines = [f"index:       {self.location}"]
@@ -314,6 +319,8 @@ class IndexHealth:
                 f"model:       {self.active.model}",
                 f"corpus:      {self.active.root}",
             ]
+            if self.tables:
+                lines.append(f"tables:      {self.tables}")
         older = [g for g in self.generations if self.active is None or g != self.active.collection]
         if older:
             lines.append(f"kept:        {len(older)} older generation(s), removed after the grace period")
@@ -348,10 +355,22 @@ def check_index(settings: Settings) -> IndexHealth:
             for rec in store.records(health.active.collection, include=("metadatas",)):
                 sources.add(rec["metadatas"]["source"])
             health.releases = len(sources)
+            health.tables = _tables_state(settings, health.active.collection)
     except Exception as exc:  # IndexUnavailable and whatever a damaged SQLite file makes Chroma raise
         health.problems.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     health.healthy = not health.problems
     return health
+
+
+def _tables_state(settings: Settings, collection: str) -> str:
+    from . import tables
+
+    folder = tables.folder_for(settings.index_dir, collection)
+    try:
+        tables.load(folder, collection)
+    except tables.TablesInvalid as exc:
+        return f"{exc}; they are rebuilt at the next start or `assistant ingest`"
+    return f"OK ({_disk_size(folder) / 1e6:.1f} MB)"
 
 
 def quarantine(settings: Settings) -> Path | None:

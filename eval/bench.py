@@ -1,13 +1,20 @@
 """Benchmark: cost vs corpus size, embedded and server Chroma, product vs tutorial baseline.
 
     .venv/bin/python eval/bench.py [--sizes 1,100,1000,10000] [--modes embedded,server] [--out eval/bench-out]
+        [--label after] [--workers N] [--index-of LABEL]
+
+Before/after: ``--label`` names the code under test (a row is keyed by size, mode and label). To measure
+an older commit the same day, check it out in a worktree and run this script with ``PYTHONPATH`` pointing
+at it: the children and the cold ``assistant ask`` then import that code. ``--index-of after`` measures
+start-up and answers on the index another label built (for a size whose ingest is too long to repeat).
 
 For each size it writes that many generated variants of the shipped release (new names, figures, dates;
 see assistant/evaluation/variants.py) and measures, on this machine:
   - ingest: wall time, chunks/s, peak RSS (in a child process, so the figure is the ingest's own);
   - cold start to first answer: `assistant ask` in a fresh process on the built index;
   - warm retrieval and answer latency p50/p95 over questions naming random variants, and how often the
-    answer holds that variant's own figure (retrieval must discriminate between near-identical releases);
+    answer holds that variant's own figure (retrieval must discriminate between near-identical releases),
+    in a child process whose peak RSS is the answering process's own;
   - the tutorial baseline (1000/200 chunks, Chroma, top-4) ingest and query, at sizes up to --baseline-max.
 Results: bench.md (table), bench.json, bench.png. Not part of the test run.
 """
@@ -35,6 +42,7 @@ def child_ingest(corpus: str, index: str, chroma_url: str) -> None:
 
     t0 = time.perf_counter()
     bot = Assistant(corpus_dir=corpus, index_dir=index, chroma_url=chroma_url or None)
+    bot.embeddings.encode(["load the model"])  # loaded lazily: its load is not ingest time
     load = time.perf_counter() - t0
     report = bot.ingest(progress=False)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -100,6 +108,7 @@ def warm(corpus: Path, index: Path, chroma_url: str, metas: list[dict], n_questi
     bot = Assistant(corpus_dir=str(corpus), index_dir=str(index), chroma_url=chroma_url or None)
     bot.knowledge  # noqa: B018 - load the index (BM25, lexicon) before timing queries
     load_s = time.perf_counter() - t0
+    bot.ask("What was the median PFS in the pNET cohort?")  # warm: models used by a first answer are loaded
     rng = random.Random(7)
     retrieval, answer, right = [], [], 0
     for _ in range(n_questions):
@@ -120,7 +129,13 @@ def warm(corpus: Path, index: Path, chroma_url: str, metas: list[dict], n_questi
         "answer_p50_ms": percentile(answer, 50),
         "answer_p95_ms": percentile(answer, 95),
         "right_release_share": right / max(1, n_questions),
+        "answer_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def child_warm(corpus: str, index: str, chroma_url: str, metas_file: str, n_questions: int) -> None:
+    metas = json.loads(Path(metas_file).read_text())
+    print(json.dumps(warm(Path(corpus), Path(index), chroma_url, metas, n_questions)))
 
 
 def cold(corpus: Path, index: Path, chroma_url: str, question: str) -> float:
@@ -209,9 +224,16 @@ def main() -> None:
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     ap.add_argument("--chroma-url", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--metas", help=argparse.SUPPRESS)
+    ap.add_argument("--label", default="after", help="names the code measured: before, after, ...")
+    ap.add_argument("--workers", type=int, default=1, help="ingest processes (ASSISTANT_INGEST_WORKERS)")
+    ap.add_argument("--index-of", default="", help="reuse the index another label built; skip ingest")
     args = ap.parse_args()
     if args.child == "ingest":
         child_ingest(args.corpus, args.index, args.chroma_url)
+        return
+    if args.child == "warm":
+        child_warm(args.corpus, args.index, args.chroma_url, args.metas, args.questions)
         return
     if args.report_only:
         write_report(Path(args.out), json.loads((Path(args.out) / "bench.json").read_text())["rows"])
@@ -225,8 +247,9 @@ def main() -> None:
 
     from assistant.evaluation.variants import write_corpus
 
-    if args.backend:  # children and the in-process warm run read it through Settings.from_env
+    if args.backend:  # the children read it through Settings.from_env
         os.environ["ASSISTANT_EMBEDDING_BACKEND"] = args.backend
+    os.environ["ASSISTANT_INGEST_WORKERS"] = str(args.workers)
     backend = os.environ.get("ASSISTANT_EMBEDDING_BACKEND", "torch")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -236,9 +259,12 @@ def main() -> None:
     rows = json.loads(json_path.read_text())["rows"] if json_path.exists() else []
 
     def keep(row: dict) -> None:
-        rows[:] = [r for r in rows if (r["releases"], r["mode"]) != (row["releases"], row["mode"])]
+        row.setdefault("label", args.label)
+        row["date"] = time.strftime("%Y-%m-%d")
+        key = (row["releases"], row["mode"], row["label"])
+        rows[:] = [r for r in rows if (r["releases"], r["mode"], r.get("label", "")) != key]
         rows.append(row)
-        rows.sort(key=lambda r: (r["releases"], r["mode"]))
+        rows.sort(key=lambda r: (r["releases"], r["mode"], r.get("label", "")))
         print(json.dumps(row), flush=True)
         json_path.write_text(json.dumps({"rows": rows}, indent=2))
         write_report(out, rows)
@@ -251,41 +277,80 @@ def main() -> None:
             metas_file.write_text(json.dumps(metas))
         metas = json.loads(metas_file.read_text())
         for mode in [m for m in args.modes.split(",") if m]:  # --modes "" runs only the baseline
-            index = work / f"index-{mode}-{backend}-{size}"
+            index = work / f"index-{args.index_of or args.label}-{mode}-{backend}-{size}"
             server = None
             url = ""
             if mode == "server":
-                server, url = start_server(work / f"server-{backend}-{size}")
+                server, url = start_server(work / f"server-{args.index_of or args.label}-{backend}-{size}")
             try:
-                row = {"releases": size, "mode": f"{mode} ({backend})"}
-                ing = run_child(
-                    ["--child", "ingest", "--corpus", str(corpus), "--index", str(index), "--chroma-url", url]
-                )
-                row.update(
-                    {
-                        "ingest_s": ing["seconds"],
-                        "chunks": ing["chunks"],
-                        "embedded": ing["embedded"],
-                        "chunks_per_s": ing["embedded"] / ing["seconds"] if ing["embedded"] else float("nan"),
-                        "ingest_peak_rss_mb": ing["peak_rss_mb"],
-                    }
-                )
+                workers = f", {args.workers} workers" if args.workers > 1 else ""
+                row = {"releases": size, "mode": f"{mode} ({backend}{workers})"}
+                if not args.index_of:
+                    ing = run_child(
+                        [
+                            "--child",
+                            "ingest",
+                            "--corpus",
+                            str(corpus),
+                            "--index",
+                            str(index),
+                            "--chroma-url",
+                            url,
+                        ]
+                    )
+                    row.update(
+                        {
+                            "ingest_s": ing["seconds"],
+                            "chunks": ing["chunks"],
+                            "embedded": ing["embedded"],
+                            "chunks_per_s": ing["embedded"] / ing["seconds"]
+                            if ing["embedded"]
+                            else float("nan"),
+                            "ingest_peak_rss_mb": ing["peak_rss_mb"],
+                        }
+                    )
                 row["cold_first_answer_s"] = cold(
                     corpus, index, url, "What was the median PFS in the pNET cohort?"
                 )
-                row.update(warm(corpus, index, url, metas, args.questions))
+                row.update(
+                    run_child(
+                        [
+                            "--child",
+                            "warm",
+                            "--corpus",
+                            str(corpus),
+                            "--index",
+                            str(index),
+                            "--chroma-url",
+                            url,
+                            "--metas",
+                            str(metas_file),
+                            "--questions",
+                            str(args.questions),
+                        ]
+                    )
+                )
             finally:
                 if server is not None:
                     server.kill()
             keep(row)
         if size <= args.baseline_max:
-            keep({"releases": size, "mode": "baseline (tutorial)", **baseline(corpus, metas, args.questions)})
+            keep(
+                {
+                    "releases": size,
+                    "mode": "baseline (tutorial)",
+                    "label": "",
+                    **baseline(corpus, metas, args.questions),
+                }
+            )
 
 
 def write_report(out: Path, rows: list[dict]) -> None:
     keys = [
         "releases",
         "mode",
+        "label",
+        "date",
         "chunks",
         "ingest_s",
         "chunks_per_s",
@@ -296,6 +361,7 @@ def write_report(out: Path, rows: list[dict]) -> None:
         "retrieval_p95_ms",
         "answer_p50_ms",
         "answer_p95_ms",
+        "answer_peak_rss_mb",
         "right_release_share",
     ]
     lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
@@ -307,20 +373,40 @@ def write_report(out: Path, rows: list[dict]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
-    modes = sorted({r["mode"] for r in rows})
-    for n, mode in enumerate(modes):
-        rs = [r for r in rows if r["mode"] == mode]
-        for ax, key in zip(axes, ["retrieval_p50_ms", "answer_p50_ms", "chunks_per_s"], strict=True):
-            pts = [(r["releases"], r[key]) for r in rs if isinstance(r.get(key), float | int)]
-            if pts:  # one colour per mode in every panel
-                ax.plot(*zip(*pts, strict=True), marker="o", label=mode, color=f"C{n}")
-            ax.set_xscale("log")
-            ax.set_title(key)
-            ax.set_xlabel("releases")
-    handles = [plt.Line2D([], [], color=f"C{n}", marker="o", label=m) for n, m in enumerate(modes)]
-    fig.legend(handles=handles, loc="upper center", ncol=len(modes))
-    fig.subplots_adjust(top=0.8)
+    panels = [
+        ("answer_p50_ms", "warm answer p50 (ms)", 30),
+        ("cold_first_answer_s", "cold start to first answer (s)", None),
+        ("chunks_per_s", "ingest (chunks/s)", 150),
+        ("answer_peak_rss_mb", "peak memory while answering (MB)", 2048),
+    ]
+    fig, axes = plt.subplots(1, len(panels), figsize=(19, 4.2))
+    series = sorted({(r["mode"], r.get("label", "")) for r in rows if r["mode"] != "baseline (tutorial)"})
+    for n, (mode, label) in enumerate(series):
+        rs = [r for r in rows if (r["mode"], r.get("label", "")) == (mode, label)]
+        style = "--" if label == "before" else "-"
+        for ax, (key, _title, _target) in zip(axes, panels, strict=True):
+            pts = sorted((r["releases"], r[key]) for r in rs if isinstance(r.get(key), float | int))
+            if pts:  # one colour per series in every panel; "before" dashed
+                ax.plot(*zip(*pts, strict=True), marker="o", linestyle=style, color=f"C{n}")
+    for ax, (_key, title, target) in zip(axes, panels, strict=True):
+        if target:
+            ax.axhline(target, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_xscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("releases")
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            color=f"C{n}",
+            marker="o",
+            linestyle="--" if lab == "before" else "-",
+            label=f"{m} {lab}".strip(),
+        )
+        for n, (m, lab) in enumerate(series)
+    ]
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(series)))
+    fig.subplots_adjust(top=0.78)
     fig.savefig(out / "bench.png", dpi=100, bbox_inches="tight")
 
 
