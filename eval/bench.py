@@ -286,18 +286,8 @@ def main() -> None:
                 workers = f", {args.workers} workers" if args.workers > 1 else ""
                 row = {"releases": size, "mode": f"{mode} ({backend}{workers})"}
                 if not args.index_of:
-                    ing = run_child(
-                        [
-                            "--child",
-                            "ingest",
-                            "--corpus",
-                            str(corpus),
-                            "--index",
-                            str(index),
-                            "--chroma-url",
-                            url,
-                        ]
-                    )
+                    where = ["--corpus", str(corpus), "--index", str(index), "--chroma-url", url]
+                    ing = run_child(["--child", "ingest", *where])
                     row.update(
                         {
                             "ingest_s": ing["seconds"],
@@ -312,24 +302,9 @@ def main() -> None:
                 row["cold_first_answer_s"] = cold(
                     corpus, index, url, "What was the median PFS in the pNET cohort?"
                 )
-                row.update(
-                    run_child(
-                        [
-                            "--child",
-                            "warm",
-                            "--corpus",
-                            str(corpus),
-                            "--index",
-                            str(index),
-                            "--chroma-url",
-                            url,
-                            "--metas",
-                            str(metas_file),
-                            "--questions",
-                            str(args.questions),
-                        ]
-                    )
-                )
+                where = ["--corpus", str(corpus), "--index", str(index), "--chroma-url", url]
+                asked = ["--metas", str(metas_file), "--questions", str(args.questions)]
+                row.update(run_child(["--child", "warm", *where, *asked]))
             finally:
                 if server is not None:
                     server.kill()
