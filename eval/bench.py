@@ -154,8 +154,8 @@ def cold(corpus: Path, index: Path, chroma_url: str, question: str) -> float:
 
 
 def baseline(corpus: Path, metas: list[dict], n_questions: int) -> dict:
-    from assistant.embeddings import PackagedEmbeddings
     from assistant.evaluation.baseline import TutorialBaseline
+    from assistant.index.embeddings import PackagedEmbeddings
     from assistant.settings import Settings
 
     t0 = time.perf_counter()

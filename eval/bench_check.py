@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant import Assistant  # noqa: E402
-from assistant.check import split_claims  # noqa: E402
+from assistant.checking.facts import split_claims  # noqa: E402
 
 
 def three_hundred_words() -> str:

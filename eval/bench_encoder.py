@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.boilerplate import BoilerplateDetector
-from assistant.chunking import Chunker
-from assistant.embeddings import PackagedEmbeddings, _load_onnx
 from assistant.evaluation.variants import write_corpus
-from assistant.ingest import load_documents
+from assistant.index.builder import load_documents
+from assistant.index.embeddings import PackagedEmbeddings, _load_onnx
+from assistant.ingest.boilerplate import BoilerplateDetector
+from assistant.ingest.chunking import Chunker
 
 REPO = Path(__file__).resolve().parent.parent
 

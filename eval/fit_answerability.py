@@ -31,12 +31,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.answerability import FEATURES, choose_threshold, fit, tradeoff  # noqa: E402
+from assistant.answering.answerability import FEATURES, choose_threshold, fit, tradeoff  # noqa: E402
 from assistant.evaluation.metrics import contains  # noqa: E402
 from assistant.evaluation.runner import load_items  # noqa: E402
 from assistant.evaluation.sets import eval_sets  # noqa: E402
-from assistant.question import analyse  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.reading.question import analyse  # noqa: E402
+from assistant.surfaces.service import Assistant  # noqa: E402
 
 
 def collect(bot: Assistant, items: list[dict]) -> list[dict]:

@@ -25,10 +25,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.embeddings import PackagedEmbeddings  # noqa: E402
-from assistant.injection import MODEL_PATH, InjectionDetector  # noqa: E402
-from assistant.loaders import load_text  # noqa: E402
-from assistant.sentences import split_sentences  # noqa: E402
+from assistant.index.embeddings import PackagedEmbeddings  # noqa: E402
+from assistant.ingest.injection import MODEL_PATH, InjectionDetector  # noqa: E402
+from assistant.ingest.loaders import load_text  # noqa: E402
+from assistant.text.sentences import split_sentences  # noqa: E402
 
 #: The threshold is the lowest that keeps false alarms at or below these rates: on the labelled hard
 #: negatives (out of fold) and on ordinary release text the model never saw.
@@ -198,7 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.measure:
         fit()
-    from assistant.injection import _load
+    from assistant.ingest.injection import _load
 
     _load.cache_clear()
     figures = measure(InjectionDetector(PackagedEmbeddings()))

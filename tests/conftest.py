@@ -60,7 +60,7 @@ def assistant_cli(*args: str, env: dict | None = None, input: str | None = None,
     import sys
 
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "assistant", *args],
         env=env if env is not None else dict(os.environ),
         input=input,
         cwd=REPO,

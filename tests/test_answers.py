@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.embeddings import _load
+from assistant.index.embeddings import _load
 
 # (question, figure the answer and its cited quote must contain)
 ANSWERABLE = [

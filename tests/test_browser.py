@@ -44,7 +44,7 @@ def serve_ui(tmp_path: Path, corpus: Path):
         "ASSISTANT_FEEDBACK_FILE": str(tmp_path / "feedback.jsonl"),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "chat"],
+        [sys.executable, "-m", "assistant", "chat"],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,

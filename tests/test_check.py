@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from assistant.check import _compatible, _same_date, dates, quantities, split_claims, status_classes
+from assistant.checking.facts import compatible_units, same_date, dates, quantities, split_claims, status_classes
+from assistant.checking.report import render_html, render_markdown
 
 from .conftest import RELEASE, assistant_cli
 
@@ -37,11 +38,11 @@ def _one(text: str):
 
 def test_figures_are_compared_by_value_and_unit():
     assert _one("an HR of 0.23").value == _one("an HR of 0.230").value
-    assert not _compatible(_one("23%").unit, _one("0.23").unit)  # 23 % is not 0.23 unless the text says so
-    assert not _compatible(_one("13.8 months").unit, _one("13.8 weeks").unit)
+    assert not compatible_units(_one("23%").unit, _one("0.23").unit)  # 23 % is not 0.23 unless the text says so
+    assert not compatible_units(_one("13.8 months").unit, _one("13.8 weeks").unit)
     assert _one("1,093 patients").value == 1093 and _one("1,093 patients").unit == "people"
-    assert _compatible(_one("$2.25 billion").unit, _one("2.25 billion").unit)
-    assert not _compatible(_one("2.25 billion euros").unit, _one("$2.25 billion").unit)
+    assert compatible_units(_one("$2.25 billion").unit, _one("2.25 billion").unit)
+    assert not compatible_units(_one("2.25 billion euros").unit, _one("$2.25 billion").unit)
     assert _one("randomized 2:1").value == 2.0 and _one("randomized 2:1").unit == "ratio"
     low, high = quantities("95% CI 0.12-0.42")[1:]  # an interval is a pair of values
     assert (low.value, high.value) == (0.12, 0.42)
@@ -50,7 +51,7 @@ def test_figures_are_compared_by_value_and_unit():
 
 def test_dates_and_status_classes():
     assert dates("On June 20, 2025 Ipsen") == dates("on 20 June 2025") == {(2025, 6, 20)}
-    assert _same_date((2025, 6, 0), (2025, 6, 20)) and not _same_date((2023, 0, 0), (2024, 0, 0))
+    assert same_date((2025, 6, 0), (2025, 6, 20)) and not same_date((2023, 0, 0), (2024, 0, 0))
     assert status_classes("has issued a positive opinion") == {"opinion"}
     assert status_classes("The Commission approved it") == {"approval"}
     # A prospect or a condition is not a status reached.
@@ -88,21 +89,21 @@ def test_each_claim_gets_its_verdict_with_evidence(bot, release_text):
 
 def test_reports_export_as_markdown_and_self_contained_html(bot):
     report = bot.check(DRAFT)
-    md = report.to_markdown()
+    md = render_markdown(report)
     assert "2 supported, 4 contradicted, 1 not found" in md and RELEASE.name in md
     assert "the draft says: **13.6 months**" in md and "characters" in md
-    page = report.to_html()
+    page = render_html(report)
     assert page.startswith("<!DOCTYPE html>") and "13.6 months" in page and report.checked_at in page
     assert "http" not in page.replace("http-equiv", "")  # nothing loaded from elsewhere
 
 
 def test_bad_drafts_get_one_line(bot):
-    from assistant.service import BadQuestion
+    from assistant.surfaces.service import BadQuestion
 
     with pytest.raises(BadQuestion):
         bot.check("   ")
     with pytest.raises(BadQuestion):
-        bot.check("x" * (bot.settings.max_draft_chars + 1))
+        bot.check("x" * (bot.settings.check.max_draft_chars + 1))
     with pytest.raises(BadQuestion):
         bot.check("Median PFS was 13.8 months.", ["no-such-release.txt"])
 

@@ -15,7 +15,7 @@ from .conftest import CORPUS, REPO, free_port
 def run_cli(*args, index_dir, timeout=300):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(CORPUS)}
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "assistant", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -63,7 +63,7 @@ def test_help(command, tmp_path):
 def test_ui_answers_through_gradio_client(bot):
     from gradio_client import Client
 
-    from assistant.ui import build_app, serve
+    from assistant.surfaces.ui import build_app, serve
 
     app = build_app(bot)
     port = free_port()

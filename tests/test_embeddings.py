@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant import Assistant
-from assistant.embeddings import PackagedEmbeddings
+from assistant.index.embeddings import PackagedEmbeddings
 
 from .conftest import CORPUS
 

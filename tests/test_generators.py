@@ -11,8 +11,8 @@ import time
 import pytest
 
 from assistant import Assistant
-from assistant.generate import compose, default_gguf
-from assistant.guard import GroundingGuard, Passage
+from assistant.answering.generate import compose, default_gguf
+from assistant.answering.guard import GroundingGuard, Passage
 
 from .conftest import free_port
 

@@ -90,8 +90,8 @@ def _drop_segment_folders(index: Path) -> None:
 
 
 def _drop_active_collection(index: Path) -> None:
+    from assistant.index.store import IndexStore
     from assistant.settings import Settings
-    from assistant.store import IndexStore
 
     store = IndexStore(Settings(index_dir=index))
     store.client.delete_collection(store.active().collection)
@@ -190,8 +190,8 @@ def test_rebuild_recovers_a_server_index_whose_active_collection_is_gone(env_for
     try:
         env = {**env_for(), "ASSISTANT_CHROMA_URL": f"http://127.0.0.1:{port}"}
         assert _cli(env, "ingest").returncode == 0
+        from assistant.index.store import IndexStore
         from assistant.settings import Settings
-        from assistant.store import IndexStore
 
         store = IndexStore(Settings(chroma_url=env["ASSISTANT_CHROMA_URL"], index_dir=tmp_path / "idx"))
         store.client.delete_collection(store.active().collection)

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from assistant import Assistant
-from assistant.boilerplate import BoilerplateDetector
-from assistant.chunking import Chunker
-from assistant.loaders import SourceDocument
+from assistant.ingest.boilerplate import BoilerplateDetector
+from assistant.ingest.chunking import Chunker
+from assistant.ingest.loaders import SourceDocument
 
 from .conftest import CORPUS, REPO
 
@@ -104,7 +104,7 @@ def _ask_json(index_dir, corpus, question, env_extra=None):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(corpus)}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", question, "--json"],
+        [sys.executable, "-m", "assistant", "ask", question, "--json"],
         env=env,
         capture_output=True,
         text=True,
@@ -117,7 +117,7 @@ def test_kill_mid_ingest_leaves_previous_index(small_corpus, tmp_path):
     index = tmp_path / "idx"
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_CORPUS_DIR": str(small_corpus)}
     subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest"],
+        [sys.executable, "-m", "assistant", "ingest"],
         env=env,
         check=True,
         cwd=REPO,
@@ -129,7 +129,7 @@ def test_kill_mid_ingest_leaves_previous_index(small_corpus, tmp_path):
     (small_corpus / "other.md").write_text("Acme now says 999 patients.\n", encoding="utf-8")
     for point in ("after_create", "mid_add", "before_activate"):
         killed = subprocess.run(
-            [sys.executable, "-m", "assistant.cli", "ingest"],
+            [sys.executable, "-m", "assistant", "ingest"],
             env={**env, "ASSISTANT_FAULT_KILL_AT": point},
             cwd=REPO,
             capture_output=True,
@@ -140,7 +140,7 @@ def test_kill_mid_ingest_leaves_previous_index(small_corpus, tmp_path):
         assert after.returncode == 0, after.stderr
         assert after.stdout == before.stdout, point
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest"],
+        [sys.executable, "-m", "assistant", "ingest"],
         env=env,
         cwd=REPO,
         capture_output=True,

@@ -118,7 +118,7 @@ def test_running_uis_follow_ingests_without_a_failed_question(tmp_path, mode):
         for _ in range(2 if mode == "server" else 1):
             port = free_port()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "assistant.cli", "chat", "--port", str(port)],
+                [sys.executable, "-m", "assistant", "chat", "--port", str(port)],
                 env=env,
                 cwd=REPO,
                 stdout=subprocess.PIPE,

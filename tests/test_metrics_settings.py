@@ -43,8 +43,8 @@ def test_unanswerable_must_be_refused():
 def test_settings_env_and_overrides(tmp_path):
     env = {"ASSISTANT_INDEX_DIR": str(tmp_path), "ASSISTANT_TOP_K": "9", "ASSISTANT_MIN_COVERAGE": "0.5"}
     s = Settings.from_env(env)
-    assert s.index_dir == Path(tmp_path).resolve() and s.top_k == 9 and s.min_coverage == 0.5
-    assert Settings.from_env(env, top_k=3).top_k == 3
+    assert s.index_dir == Path(tmp_path).resolve() and s.retrieval.top_k == 9 and s.answer.min_coverage == 0.5
+    assert Settings.from_env(env, top_k=3).retrieval.top_k == 3
 
 
 def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():

@@ -15,10 +15,10 @@ import sqlite3
 import pytest
 
 from assistant import Assistant
-from assistant.embeddings import PackagedEmbeddings
-from assistant.injection import InjectionDetector
-from assistant.loaders import load_text
-from assistant.sentences import split_sentences
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.ingest.injection import InjectionDetector
+from assistant.ingest.loaders import load_text
+from assistant.text.sentences import split_sentences
 
 from .conftest import RELEASE, REPO
 from .test_answers import ANSWERABLE

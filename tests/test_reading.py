@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.lexicon import Lexicon, find_expansions
+from assistant.text.lexicon import Lexicon, find_expansions
 
 RELEASE = """Zentra Bio announces positive ODAC vote for Zorbatin
 

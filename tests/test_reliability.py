@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Assistant
-from assistant.boilerplate import BoilerplateDetector
-from assistant.chunking import Chunker
-from assistant.ingest import load_documents
-from assistant.loaders import SourceDocument
+from assistant.index.builder import load_documents
+from assistant.ingest.boilerplate import BoilerplateDetector
+from assistant.ingest.chunking import Chunker
+from assistant.ingest.loaders import SourceDocument
 from assistant.settings import Settings
-from assistant.ui import auth_for
+from assistant.surfaces.ui import auth_for
 
 from .conftest import REPO, free_port
 from .test_answers import ANSWERABLE
@@ -65,13 +65,13 @@ def test_huge_file_is_skipped_with_a_warning(small_corpus, tmp_path):
         while fh.tell() < 50 * 1024 * 1024:
             fh.write(line)
     warnings: list[str] = []
-    docs = load_documents([small_corpus], small_corpus, Settings().max_file_bytes, warnings)
+    docs = load_documents([small_corpus], small_corpus, Settings().ingest.max_file_bytes, warnings)
     assert {d.source for d in docs} == {"ipsen-cabometyx-chmp-net-2025-06-20.txt", "other.md"}
     assert any("huge.txt" in w and "limit" in w for w in warnings)
 
 
 def test_file_that_vanishes_mid_ingest_is_skipped(small_corpus, monkeypatch):
-    import assistant.ingest as ingest_mod
+    import assistant.index.builder as ingest_mod
 
     real = ingest_mod.discover
     ghost = small_corpus / "ghost.txt"
@@ -116,7 +116,7 @@ def test_two_ingests_at_once_are_serialised(small_corpus, tmp_path):
         "ASSISTANT_INDEX_DIR": str(tmp_path / "idx"),
         "ASSISTANT_CORPUS_DIR": str(small_corpus),
     }
-    cmd = [sys.executable, "-m", "assistant.cli", "ingest"]
+    cmd = [sys.executable, "-m", "assistant", "ingest"]
     procs = [
         subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
@@ -147,9 +147,9 @@ def _start_chroma(path: Path, port: int) -> subprocess.Popen:
 
 
 def test_chroma_server_mode_down_and_back(tmp_path, bot):
-    from assistant.service import BadQuestion  # noqa: F401  (same import path the UI uses)
-    from assistant.store import IndexUnavailable
-    from assistant.ui import make_api_chat
+    from assistant.index.store import IndexUnavailable
+    from assistant.surfaces.service import BadQuestion  # noqa: F401  (same import path the UI uses)
+    from assistant.surfaces.ui import make_api_chat
 
     port = free_port()
     server = _start_chroma(tmp_path / "srv", port)
@@ -173,10 +173,10 @@ def test_chroma_server_mode_down_and_back(tmp_path, bot):
 
 # --- UI exposure ---------------------------------------------------------------------------------------
 def test_ui_requires_auth_off_loopback():
-    assert auth_for(Settings(host="127.0.0.1")) is None
+    assert auth_for(Settings().replace(host="127.0.0.1")) is None
     with pytest.raises(ValueError):
-        auth_for(Settings(host="0.0.0.0"))
-    assert auth_for(Settings(host="0.0.0.0", auth_user="u", auth_password="p")) == ("u", "p")
+        auth_for(Settings().replace(host="0.0.0.0"))
+    assert auth_for(Settings().replace(host="0.0.0.0", auth_user="u", auth_password="p")) == ("u", "p")
 
 
 # --- prompt injection ------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_injected_instructions_change_no_other_answer(small_corpus, tmp_path, bo
 def test_twenty_concurrent_users(bot):
     from gradio_client import Client
 
-    from assistant.ui import build_app, serve
+    from assistant.surfaces.ui import build_app, serve
 
     questions = [q for q, _ in ANSWERABLE][:10]
     expected = {q: bot.ask(q).text for q in questions}

@@ -73,7 +73,7 @@ def test_filters_by_release_and_date(big):
         [
             sys.executable,
             "-m",
-            "assistant.cli",
+            "assistant",
             "ask",
             "What was the HR in the epNET cohort?",
             "--json",

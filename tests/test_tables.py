@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant import tables as tables_mod
-from assistant.knowledge import Knowledge
+from assistant.index import tables as tables_mod
+from assistant.index.knowledge import Knowledge
 
 from .conftest import RELEASE, REPO, assistant_cli
 
@@ -96,7 +96,7 @@ def test_no_corpus_text_is_embedded_at_question_time(built, corpus):
     assert corpus_calls == []
     # One text per question (the question as the retriever reads it), plus single words of the questions
     # that the corpus does not have (a corpus word's vector is stored): never corpus text.
-    from assistant.lexicon import read_as, words
+    from assistant.text.lexicon import read_as, words
 
     kn = bot.knowledge
     asked = {w for q in _questions() for w in read_as(words(kn.lexicon.correct_text(q)))}
@@ -165,7 +165,7 @@ def test_tables_round_trip_every_view(built):
     # The stored sentence vectors are the corpus model's vectors of those sentences.
     refs = kn.sentences[RELEASE.name][:12]
     stored = again.sentence_vectors(refs)
-    from assistant.textfold import fold
+    from assistant.text.folding import fold
 
     made = bot.embeddings.encode([fold(kn.text(r)) for r in refs])
     assert np.allclose(stored, made, atol=1e-5)
@@ -192,7 +192,7 @@ def test_cold_ask_imports_only_what_it_needs(built, corpus):
     probe = (
         "import sys, runpy\n"
         "sys.argv = ['assistant', 'ask', 'What was the median PFS in the pNET cohort?']\n"
-        "try:\n    runpy.run_module('assistant.cli', run_name='__main__')\n"
+        "try:\n    runpy.run_module('assistant.surfaces.cli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers', 'sklearn', 'langchain_chroma'}\n"
         "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"

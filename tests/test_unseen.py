@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_type import AnswerTyper, question_class
-from assistant.answerability import FEATURES, AnswerabilityModel, choose_threshold, fit, tradeoff
-from assistant.boilerplate import BoilerplateDetector
+from assistant.answering.answerability import FEATURES, AnswerabilityModel, choose_threshold, fit, tradeoff
 from assistant.evaluation.metrics import contains
 from assistant.evaluation.sets import eval_sets
-from assistant.lexicon import find_expansions, words
-from assistant.textfold import fold
+from assistant.ingest.boilerplate import BoilerplateDetector
+from assistant.reading.answer_type import AnswerTyper, question_class
+from assistant.text.folding import fold
+from assistant.text.lexicon import find_expansions, words
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from assistant.uploads import (
+from assistant.ingest.uploads import (
     Accepted,
     RemovalRefused,
     UploadRejected,
@@ -18,6 +17,7 @@ from assistant.uploads import (
     removed_dir,
     safe_name,
 )
+from assistant.settings import Settings
 
 RELEASE = (
     "Acme Pharma reports positive ZEST phase III results for Zorbatin\n\n"

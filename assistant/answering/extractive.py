@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .answer_type import AnswerTyper, question_focus, verbs_of
-from .answerability import AnswerabilityModel
-from .embeddings import PackagedEmbeddings
-from .knowledge import Knowledge, SentenceRef, sentence_words
-from .lexicon import (
+from assistant.answering.answerability import AnswerabilityModel
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.knowledge import Knowledge, sentence_words
+from assistant.reading.answer_type import AnswerTyper, question_focus, verbs_of
+from assistant.reading.question import LIGHT_STEMS, QUANTITY_STEMS, Question
+from assistant.settings import Settings
+from assistant.text.lexicon import (
     find_expansions,
     is_number_word,
     numbers,
@@ -39,25 +42,9 @@ from .lexicon import (
     strip_footnotes,
     words,
 )
-from .question import _LIGHT_STEMS, QUANTITY_STEMS, Question
-from .retrieve import Hit
-from .settings import Settings
+from assistant.types import Answer, Citation, Hit, SentenceRef
 
-CONTEXT_CREDIT = 0.75
-QUANTITY_CREDIT = 0.6
-COVERAGE_WEIGHT = 0.6
-COMPLEMENT_SHARE = 0.15
-TIE_RATIO = 0.99
-MAX_LIST_ITEMS = 12
-MIN_OWN_SHARE = 0.3
-MIN_COMPLEMENT_OWN = 0.5
 REFUSAL = "The release does not say"
-#: A refusal quotes the closest passage when it is at least this close to the question (cosine) or
-#: covers at least half of it: retrieval found the topic, only not the answer.
-TOPIC_SIMILARITY = 0.3
-TOPIC_COVERAGE = 0.5
-#: A figure gives a value for the question's quantity when one of its words is this close before it.
-ATTACH_WORDS = 3
 _VALUE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
 
 
@@ -78,54 +65,6 @@ def _quoted(found: set[str], fallback: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _model() -> AnswerabilityModel:
     return AnswerabilityModel.load()
-
-
-@dataclass
-class Citation:
-    n: int
-    source: str
-    quote: str
-    start: int
-    end: int
-    score: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Answer:
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    refused: bool = False
-    question: str = ""
-    generator: str = "extractive"
-    resolved_question: str = ""
-    latency_ms: float = 0.0
-    guard: dict | None = None  # the grounding guard's verdict, for generated answers
-    raw_text: str = ""  # what the generator wrote, before the guard
-    #: The answerability model's probability for the best sentence, and that sentence (also when refused):
-    #: what the eval's trade-off curve is drawn from.
-    confidence: float = 0.0
-    draft: str = ""
-    #: True when the passages give different values for the asked quantity and all are shown.
-    conflict: bool = False
-
-    def to_dict(self) -> dict:
-        d = {
-            "text": self.text,
-            "citations": [c.to_dict() for c in self.citations],
-            "refused": self.refused,
-            "question": self.question,
-            "generator": self.generator,
-            "confidence": round(self.confidence, 4),
-        }
-        if self.conflict:
-            d["conflict"] = True
-        if self.guard is not None:
-            d["guard"] = self.guard
-            d["raw_text"] = self.raw_text
-        return d
 
 
 @dataclass
@@ -151,10 +90,21 @@ class Candidate:
 
 
 class ExtractiveAnswerer:
+    """The release's own sentences as the answer (an ``Answerer``; see the module docstring).
+
+    >>> from assistant import Assistant  # doctest: +SKIP
+    >>> bot = Assistant()  # doctest: +SKIP
+    >>> bot.ask("What was the median PFS in the pNET cohort?").citations[0].quote  # doctest: +SKIP
+    """
+
+    name = "extractive"
+
     def __init__(self, knowledge: Knowledge, embeddings: PackagedEmbeddings, settings: Settings) -> None:
         self.kn: Knowledge = knowledge
         self.embeddings = embeddings
         self.settings = settings
+        #: The numbers of the answer decision, one section of the settings (settings.AnswerSettings).
+        self.knobs = settings.answer
         self._context: dict[tuple[str, int], frozenset[str]] = {}
         self.model = _model()
         self.typer = AnswerTyper()
@@ -280,19 +230,19 @@ class ExtractiveAnswerer:
                     mine += w
                     full.add(t)
                 elif t in ctx:
-                    got += CONTEXT_CREDIT * w
+                    got += self.knobs.context_credit * w
                 elif t in QUANTITY_STEMS and has_figure and t not in unknown:
-                    got += QUANTITY_CREDIT * w
+                    got += self.knobs.quantity_credit * w
                 else:
                     if t in verb_concepts:
                         missing_verbs += w
-                    elif t not in _LIGHT_STEMS:
+                    elif t not in LIGHT_STEMS:
                         missing_nouns += w
-                    if t not in unknown and t not in _LIGHT_STEMS:
+                    if t not in unknown and t not in LIGHT_STEMS:
                         missing_idf = max(missing_idf, self.kn.idf(t) / top_idf)
                     if t in soft:
                         soft_got += w * float(soft[t][i])
-                        if t not in _LIGHT_STEMS:
+                        if t not in LIGHT_STEMS:
                             worst = min(worst, float(soft[t][i]))
             specific_ok = all(
                 t in own or t in ctx or self._qualified(q, t, own | ctx, ref.source) for t in q.specific
@@ -310,12 +260,12 @@ class ExtractiveAnswerer:
                 "figure": 1.0 if has_figure else 0.0,
                 "retrieval_rank": rank_of.get((ref.source, ref.start), 1.0),
                 "soft_coverage": (got + soft_got) / total,
-                "lexical_score": COVERAGE_WEIGHT * 0.5 * (got + mine) / total
-                + (1 - COVERAGE_WEIGHT) * max(float(sim), 0.0),
+                "lexical_score": self.knobs.coverage_weight * 0.5 * (got + mine) / total
+                + (1 - self.knobs.coverage_weight) * max(float(sim), 0.0),
                 "lexical_pass": 1.0
-                if got / total >= self.settings.min_coverage
-                and mine / total >= MIN_OWN_SHARE
-                and (float(sim) >= self.settings.min_similarity or got / total >= 0.999)
+                if got / total >= self.settings.answer.min_coverage
+                and mine / total >= self.knobs.min_own_share
+                and (float(sim) >= self.settings.answer.min_similarity or got / total >= 0.999)
                 else 0.0,
                 "worst_missing": worst,
                 "missing_verbs": missing_verbs / total,
@@ -334,6 +284,17 @@ class ExtractiveAnswerer:
         return owned is not None and owned in present and self.kn.together(source, concept, owned)
 
     # --- choosing ----------------------------------------------------------------------------------
+    def stream(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Iterator[tuple[str, Answer | None]]:
+        """The answer word by word (for a chat window that types it out), then the Answer itself.
+
+        Every partial is a prefix of the final text: nothing shown is ever taken back."""
+        answer = self.run(q, hits, qvec)
+        shown = ""
+        for piece in answer.text.split(" "):
+            shown = f"{shown} {piece}" if shown else piece
+            yield shown, None
+        yield answer.text, answer
+
     def run(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Answer:
         if not q.terms:
             return Answer(
@@ -348,7 +309,7 @@ class ExtractiveAnswerer:
                 f"{REFUSAL}: it never spells out “{q.defines}”.", [], True, q.raw
             )
         ranked = self.candidates(q, hits, qvec)
-        s = self.settings
+        s = self.knobs
         threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
         possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
         # Sentences passing the strict lexical test answer, ranked as before; when none does, the most
@@ -360,7 +321,7 @@ class ExtractiveAnswerer:
         confidence = 1.0 if top is not None and top.lexical else (top.prob if top else 0.0)
         draft = self.kn.text(top.ref) if top else ""
         if not eligible:
-            on_topic = [c for c in ranked if c.similarity >= TOPIC_SIMILARITY or c.coverage >= TOPIC_COVERAGE]
+            on_topic = [c for c in ranked if c.similarity >= self.knobs.topic_similarity or c.coverage >= self.knobs.topic_coverage]
             closest = max(on_topic, key=lambda c: c.similarity + c.coverage, default=None)
             why = None
             if q.wants_figure and not possible and any(c.specific_ok for c in ranked):
@@ -384,7 +345,7 @@ class ExtractiveAnswerer:
             if not q.specific <= c.full:
                 continue
             adds = sum(terms.get(t, 0.0) for t in c.full - covered)
-            if adds >= COMPLEMENT_SHARE * total or c.score >= TIE_RATIO * best.score:
+            if adds >= self.knobs.complement_share * total or c.score >= self.knobs.tie_ratio * best.score:
                 chosen.append(c)
                 covered |= c.full
         chosen += self._paragraph_complements(q, ranked, chosen, covered)
@@ -410,7 +371,7 @@ class ExtractiveAnswerer:
         previous = 0
         for m in _VALUE.finditer(text):
             # Back to the previous figure at most: "HR 0.23 [95% CI" attaches 0.23, not 95.
-            window = " ".join(words(text[previous : m.start()])[-ATTACH_WORDS:])
+            window = " ".join(words(text[previous : m.start()])[-self.knobs.attach_words:])
             previous = m.end()
             if hit := asked & set(self.kn.lexicon.concepts(window)):
                 values.add(float(m.group().replace(",", "")))
@@ -476,7 +437,7 @@ class ExtractiveAnswerer:
         question's names and figures, as a reader of the paragraph does, but must itself hold the
         concepts it adds and reach the coverage any answer needs (the chosen sentences count as its
         context)."""
-        s = self.settings
+        s = self.knobs
         terms, everything = q.terms, q.all_terms
         total = sum(everything.values()) or 1.0
         added: list[Candidate] = []
@@ -488,18 +449,18 @@ class ExtractiveAnswerer:
             if (
                 c in chosen
                 or c.similarity < max(s.min_similarity, chosen[0].similarity)
-                or c.own < MIN_COMPLEMENT_OWN
+                or c.own < self.knobs.min_complement_own
             ):
                 continue
             if not any(o.ref.source == c.ref.source and o.ref.paragraph == c.ref.paragraph for o in chosen):
                 continue
             new = c.full - covered
-            if sum(terms.get(t, 0.0) for t in new) < COMPLEMENT_SHARE * (sum(terms.values()) or 1.0):
+            if sum(terms.get(t, 0.0) for t in new) < self.knobs.complement_share * (sum(terms.values()) or 1.0):
                 continue
             if not all(t in c.full or t in covered for t in q.specific):
                 continue
             got = sum(w for t, w in everything.items() if t in c.full)
-            got += CONTEXT_CREDIT * sum(w for t, w in everything.items() if t in covered - c.full)
+            got += self.knobs.context_credit * sum(w for t, w in everything.items() if t in covered - c.full)
             if got / total >= s.min_coverage:
                 added.append(c)
                 covered |= c.full
@@ -533,7 +494,7 @@ class ExtractiveAnswerer:
         following = self.kn.neighbours(ref)
         for i, nxt in enumerate(following):
             single = i + 1 >= len(following) or following[i + 1].paragraph != nxt.paragraph
-            if nxt.heading or nxt.paragraph != last_paragraph + 1 or not single or items >= MAX_LIST_ITEMS:
+            if nxt.heading or nxt.paragraph != last_paragraph + 1 or not single or items >= self.knobs.max_list_items:
                 break
             end, last_paragraph = nxt.end, nxt.paragraph
             items += 1

@@ -16,12 +16,13 @@ import functools
 import importlib.util
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .answer import Answer, Citation, ExtractiveAnswerer
-from .guard import GroundingGuard, GuardVerdict, Passage
-from .settings import Settings
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.guard import GroundingGuard, GuardVerdict, Passage
+from assistant.settings import Settings
+from assistant.types import Answer, Answerer, Citation
 
 GENERATORS = ("extractive", "local", "openai")
 SYSTEM = (
@@ -78,13 +79,13 @@ def _llama(path: str, n_ctx: int, max_tokens: int, threads: int):
 def chat_model(settings: Settings):
     """The LangChain chat model for ``settings.generator`` (loaded once per process for ``local``)."""
     if settings.generator == "local":
-        path = settings.gguf_path or str(default_gguf())
+        path = settings.llm.gguf_path or str(default_gguf())
         if not Path(path).exists():
             raise GeneratorUnavailable(f"GGUF model {path} does not exist (ASSISTANT_GGUF_PATH)")
         with _load_lock:
-            return _llama(path, settings.llm_context, settings.llm_max_tokens, settings.llm_threads)
+            return _llama(path, settings.llm.llm_context, settings.llm.llm_max_tokens, settings.llm.llm_threads)
     if settings.generator == "openai":
-        if not settings.openai_base_url:
+        if not settings.llm.openai_base_url:
             raise GeneratorUnavailable(
                 "the openai generator needs ASSISTANT_OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
             )
@@ -95,12 +96,12 @@ def chat_model(settings: Settings):
                 "the openai generator needs langchain-openai (pip install -e '.[llm]')"
             ) from exc
         return ChatOpenAI(
-            base_url=settings.openai_base_url,
-            model=settings.openai_model,
-            api_key=settings.openai_api_key or "none",
+            base_url=settings.llm.openai_base_url,
+            model=settings.llm.openai_model,
+            api_key=settings.llm.openai_api_key or "none",
             temperature=0.0,
-            max_tokens=settings.llm_max_tokens,
-            timeout=settings.llm_timeout,
+            max_tokens=settings.llm.llm_max_tokens,
+            timeout=settings.llm.llm_timeout,
             max_retries=0,
         )
     raise GeneratorUnavailable(
@@ -128,6 +129,10 @@ class GenerativeAnswerer:
         self.settings = settings
         self.chain = build_chain(chat_model(settings))
 
+    @property
+    def name(self) -> str:
+        return self.settings.generator
+
     def passages(self, question, hits, qvec, chosen: Answer | None = None) -> list[Passage]:
         """The best-scoring sentences, led by those the extractive answerer quoted (a definition or a
         paragraph complement it found need not score highest on its own)."""
@@ -138,7 +143,7 @@ class GenerativeAnswerer:
         out: list[Passage] = []
         seen: set[tuple[str, int]] = set()
         for source, start, end, text in spans:
-            if (source, start) not in seen and len(out) < self.settings.llm_passages:
+            if (source, start) not in seen and len(out) < self.settings.llm.llm_passages:
                 seen.add((source, start))
                 out.append(Passage(len(out) + 1, source, start, end, text))
         return out
@@ -216,4 +221,16 @@ def compose(question: str, generated: str, passages: list[Passage], verdict: Gua
     return Answer(text, citations, False, question, generator, guard=verdict.to_dict(), raw_text=generated)
 
 
-__all__ = ["GENERATORS", "GenerativeAnswerer", "GeneratorUnavailable", "GuardVerdict", "chat_model"]
+def answerer_for(
+    settings: Settings, extractive: ExtractiveAnswerer, guard: Callable[[], GroundingGuard]
+) -> Answerer:
+    """The answerer ``settings.generator`` names: the extractive one itself, or a guarded generator over it.
+
+    Why here: the names of the generators live with them; the service only asks an ``Answerer`` to stream.
+    """
+    if settings.generator == "extractive":
+        return extractive
+    return GenerativeAnswerer(extractive, guard(), settings)
+
+
+__all__ = ["GENERATORS", "answerer_for", "GenerativeAnswerer", "GeneratorUnavailable", "GuardVerdict", "chat_model"]

@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .embeddings import PackagedEmbeddings
-from .lexicon import Lexicon, figure_tokens, is_number, stopwords, strip_footnotes
-from .sentences import split_sentences
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.settings import GeneratorSettings
+from assistant.text.lexicon import Lexicon, figure_tokens, is_number, stopwords, strip_footnotes
+from assistant.text.sentences import split_sentences
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _REFUSAL = re.compile(
@@ -27,8 +28,6 @@ _REFUSAL = re.compile(
     r"provided|specified|available) in|no information|cannot (find|answer)|can't (find|answer)|is not given)",
     re.IGNORECASE,
 )
-LEXICAL_WEIGHT = 0.5
-MIN_ALIGNMENT = 0.45
 
 
 @dataclass
@@ -73,7 +72,11 @@ def _figures(text: str) -> set[str]:
 
 
 class GroundingGuard:
-    def __init__(self, lexicon: Lexicon, embeddings: PackagedEmbeddings) -> None:
+    def __init__(
+        self, lexicon: Lexicon, embeddings: PackagedEmbeddings, knobs: GeneratorSettings | None = None
+    ) -> None:
+        #: The guard's numbers (settings.GeneratorSettings).
+        self.knobs = knobs or GeneratorSettings()
         self.lexicon = lexicon
         self.embeddings = embeddings
 
@@ -126,9 +129,9 @@ class GroundingGuard:
             scores = []
             for i in range(len(passages)):
                 overlap = len(s_concepts & p_concepts[i]) / max(1, len(s_concepts))
-                scores.append(LEXICAL_WEIGHT * overlap + (1 - LEXICAL_WEIGHT) * float(pvecs[i] @ svec))
+                scores.append(self.knobs.guard_lexical_weight * overlap + (1 - self.knobs.guard_lexical_weight) * float(pvecs[i] @ svec))
             best = max(scores)
-            aligned = [i for i, sc in enumerate(scores) if sc >= MIN_ALIGNMENT and sc >= best - 0.1]
+            aligned = [i for i, sc in enumerate(scores) if sc >= self.knobs.guard_min_alignment and sc >= best - 0.1]
             if not aligned:
                 sv.reason = f"no passage supports it (best alignment {best:.2f})"
                 continue

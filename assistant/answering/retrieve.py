@@ -11,27 +11,17 @@ wrapper: the wrapper only turns the same call into Documents, and importing it c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from .chunking import Chunk
-from .embeddings import PackagedEmbeddings
-from .knowledge import Knowledge
-from .settings import Settings
-from .store import IndexUnavailable
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk: Chunk
-    score: float  # fused RRF score
-    dense_rank: int | None
-    lexical_rank: int | None
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.knowledge import Knowledge
+from assistant.index.store import IndexUnavailable
+from assistant.settings import Settings
+from assistant.types import Hit
 
 
 class HybridRetriever(BaseRetriever):
@@ -72,7 +62,7 @@ class HybridRetriever(BaseRetriever):
         sources: list[str] | None = None,
     ) -> list[Hit]:
         """Top chunks for ``query``; ``sources`` limits the search to those releases (metadata filter)."""
-        k = k or self.settings.top_k
+        k = k or self.settings.retrieval.top_k
         kn = self.knowledge
         if not kn.chunks:
             return []
@@ -80,7 +70,7 @@ class HybridRetriever(BaseRetriever):
         if vector is None:
             vector = np.asarray(self.embeddings.embed_query(query))
         try:
-            dense = self._dense(vector, min(self.settings.dense_k, len(kn.chunks)), sources)
+            dense = self._dense(vector, min(self.settings.retrieval.dense_k, len(kn.chunks)), sources)
         except Exception as exc:  # a server gone away, a collection dropped under us
             where = self.settings.chroma_url or str(self.settings.index_dir)
             raise IndexUnavailable(
@@ -94,7 +84,7 @@ class HybridRetriever(BaseRetriever):
             scores = kn.bm25.get_scores(tokens)
             if sources:
                 scores = np.where(kn.sources_mask(sources), scores, 0.0)
-            k_lex = min(self.settings.lexical_k, len(scores))
+            k_lex = min(self.settings.retrieval.lexical_k, len(scores))
             top = (
                 np.argpartition(-scores, k_lex - 1)[:k_lex] if k_lex < len(scores) else np.arange(len(scores))
             )
@@ -103,7 +93,7 @@ class HybridRetriever(BaseRetriever):
         fused: dict[int, float] = {}
         for ranks in (dense_ids, lexical_ids):
             for r, i in enumerate(ranks):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (self.settings.rrf_k + r + 1)
+                fused[i] = fused.get(i, 0.0) + 1.0 / (self.settings.retrieval.rrf_k + r + 1)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         # RRF favours chunks both retrievers found; a chunk only one of them ranks first (the exact words
         # of the question, missed by the embedding) would otherwise lose its place to chunks both rank

@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from ..embeddings import PackagedEmbeddings
-from ..loaders import discover, load_text, relative_source
-from ..settings import Settings
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.ingest.loaders import discover, load_text, relative_source
+from assistant.settings import Settings
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 1000, 200, 4
 
@@ -58,12 +58,12 @@ class TutorialBaseline:
             else f"baseline-{generator}" + ("+guard" if guarded else "")
         )
         if generator != "extractive":
-            from ..generate import chat_model
-            from ..guard import GroundingGuard
-            from ..lexicon import Lexicon
+            from assistant.answering.generate import chat_model
+            from assistant.answering.guard import GroundingGuard
+            from assistant.text.lexicon import Lexicon
 
             self.chain = _stuff_chain(chat_model(settings.replace(generator=generator)))
-            self.guard = GroundingGuard(Lexicon(c.page_content for c in chunks), embeddings)
+            self.guard = GroundingGuard(Lexicon(c.page_content for c in chunks), embeddings, settings.llm)
 
     def retrieve(self, question: str, source: str | None = None) -> list:
         return self.store.similarity_search(question, k=TOP_K, filter={"source": source} if source else None)
@@ -95,8 +95,8 @@ class TutorialBaseline:
                 "citations": citations,
                 "retrieved": spans,
             }
-        from ..generate import compose
-        from ..guard import Passage
+        from assistant.answering.generate import compose
+        from assistant.answering.guard import Passage
 
         passages = [Passage(c["n"], c["source"], c["start"], c["end"], c["quote"]) for c in citations]
         verdict = self.guard.run(generated, passages)

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..settings import REPO_ROOT, Settings
+from assistant.settings import REPO_ROOT, Settings
 
 VERDICTS = ("supported", "contradicted", "not found")
 KINDS = ("figure", "swap", "unit", "date", "status", "name")
@@ -49,8 +49,8 @@ def _corpus(folders: list[Path]) -> Path:
 
 
 def run_check_set(name: str, settings: Settings, embeddings=None) -> dict:
-    from ..check import quantities
-    from ..service import Assistant
+    from assistant.checking.facts import quantities
+    from assistant.surfaces.service import Assistant
 
     drafts_paths, folders = check_sets()[name]
     drafts = load_drafts(drafts_paths)

@@ -32,7 +32,7 @@ def contains(haystack: str, needle: str) -> bool:
 
 
 def figures(text: str) -> list[str]:
-    from ..lexicon import figure_tokens
+    from assistant.text.lexicon import figure_tokens
 
     return figure_tokens(text)
 

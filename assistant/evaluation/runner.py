@@ -13,10 +13,10 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from ..loaders import load_text
-from ..settings import REPO_ROOT, Settings
-from .metrics import Judged, judge, summarise
-from .metrics import contains as _contains
+from assistant.evaluation.metrics import Judged, judge, summarise
+from assistant.evaluation.metrics import contains as _contains
+from assistant.ingest.loaders import load_text
+from assistant.settings import REPO_ROOT, Settings
 
 GATED = {
     "answer_accuracy": ">=",
@@ -40,7 +40,7 @@ def load_items(path: Path) -> list[dict]:
 
 
 def source_texts(settings: Settings) -> dict[str, str]:
-    from ..loaders import discover, relative_source
+    from assistant.ingest.loaders import discover, relative_source
 
     return {
         relative_source(p, settings.corpus_dir): load_text(p)
@@ -61,7 +61,7 @@ def support_spans(item: dict, sources: dict[str, str]) -> list[tuple[str, int, i
 
 class ProductSystem:
     def __init__(self, settings: Settings) -> None:
-        from ..service import Assistant
+        from assistant.surfaces.service import Assistant
 
         self.name = settings.generator
         self.bot = Assistant(settings)
@@ -238,7 +238,7 @@ def _curve_section(out_dir: Path, curves: dict[str, list[dict]]) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..answerability import AnswerabilityModel
+    from assistant.answering.answerability import AnswerabilityModel
 
     chosen = AnswerabilityModel.load().threshold
     fig, ax = plt.subplots(figsize=(6, 5))
@@ -325,8 +325,8 @@ def _build(name: str, settings: Settings, embeddings):
     if name in ("extractive", "local", "openai"):
         return ProductSystem(settings.replace(generator=name))
     if name.startswith("baseline"):
-        from ..embeddings import PackagedEmbeddings
-        from .baseline import TutorialBaseline
+        from assistant.evaluation.baseline import TutorialBaseline
+        from assistant.index.embeddings import PackagedEmbeddings
 
         generator = name.removeprefix("baseline").strip("-").removesuffix("+guard") or "extractive"
         return TutorialBaseline(
@@ -338,7 +338,7 @@ def _build(name: str, settings: Settings, embeddings):
 def tradeoff_from_rows(rows: list[dict]) -> list[dict]:
     """Answer accuracy against refusal accuracy as the answer threshold moves, from the eval's own rows
     (each answer's confidence and whether its best sentence held the facts)."""
-    from ..answerability import tradeoff
+    from assistant.answering.answerability import tradeoff
 
     points = [
         (float(r["confidence"] or 0.0), bool(r["answerable"]), bool(r["draft_ok"]))
@@ -378,7 +378,7 @@ def _git_head() -> str:
 
 def _check_only(names: list[str], settings: Settings, out_dir: Path) -> int:
     """Draft checking on its labelled sets: a table, and check.json in the report folder."""
-    from .check_eval import print_check_table, run_check_set
+    from assistant.evaluation.check_eval import print_check_table, run_check_set
 
     results = {n: run_check_set(n, settings) for n in names}
     if "check-test" in results:  # the frozen split: every scoring is logged, as for the unseen test set
@@ -397,11 +397,11 @@ def _check_only(names: list[str], settings: Settings, out_dir: Path) -> int:
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    from .sets import EvalSet, eval_sets
+    from assistant.evaluation.sets import EvalSet, eval_sets
 
     out_dir = Path(args.out) if args.out else REPO_ROOT / "eval" / "out"
     if getattr(args, "from_feedback", None):
-        from .feedback import write_cases
+        from assistant.evaluation.feedback import write_cases
 
         target = Path(args.qa) if args.qa else REPO_ROOT / "eval" / "feedback_cases.jsonl"
         n = write_cases(Path(args.from_feedback), target)
@@ -414,7 +414,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         wanted = [
             n.strip() for n in (getattr(args, "sets", None) or "shipped,dev,test").split(",") if n.strip()
         ]
-        from .check_eval import check_sets
+        from assistant.evaluation.check_eval import check_sets
 
         checks = [n for n in wanted if n in check_sets()]
         wanted = [n for n in wanted if n not in checks]

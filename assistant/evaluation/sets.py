@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..settings import REPO_ROOT
+from assistant.settings import REPO_ROOT
 
 
 @dataclass(frozen=True)

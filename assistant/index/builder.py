@@ -17,13 +17,14 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from . import tables
-from .boilerplate import BoilerplateDetector
-from .chunking import Chunk, Chunker
-from .embeddings import PackagedEmbeddings, ParallelEncoder
-from .injection import MIN_WORDS, InjectionDetector, PlantedCache
-from .knowledge import Knowledge
-from .loaders import (
+from assistant.index import tables
+from assistant.index.embeddings import PackagedEmbeddings, ParallelEncoder
+from assistant.index.knowledge import Knowledge
+from assistant.index.store import ActiveIndex, IndexStore, IndexUnavailable, check_index, quarantine
+from assistant.ingest.boilerplate import BoilerplateDetector
+from assistant.ingest.chunking import Chunker
+from assistant.ingest.injection import MIN_WORDS, InjectionDetector, PlantedCache
+from assistant.ingest.loaders import (
     CorpusFileError,
     SourceDocument,
     discover,
@@ -32,8 +33,8 @@ from .loaders import (
     parse_metadata,
     relative_source,
 )
-from .settings import Settings
-from .store import ActiveIndex, IndexStore, IndexUnavailable, check_index, quarantine
+from assistant.settings import Settings
+from assistant.types import Chunk
 
 ADD_BATCH = 256
 
@@ -132,19 +133,19 @@ class Ingestor:
         self._store = store
         self._encode: ParallelEncoder | None = None
         self.chunker = Chunker(
-            BoilerplateDetector(settings.boilerplate_patterns, settings.boilerplate_max_block_lines),
-            settings.chunk_max_chars,
-            settings.chunk_overlap_sentences,
+            BoilerplateDetector(settings.ingest.boilerplate_patterns, settings.ingest.boilerplate_max_block_lines),
+            settings.ingest.chunk_max_chars,
+            settings.ingest.chunk_overlap_sentences,
         )
 
     @property
     def embeddings(self) -> PackagedEmbeddings:
         if self._embeddings is None:
             self._embeddings = PackagedEmbeddings(
-                self.settings.embedding_model,
-                self.settings.embed_batch_size,
-                self.settings.embedding_backend,
-                self.settings.model_cache_dir,
+                self.settings.embedding.embedding_model,
+                self.settings.embedding.embed_batch_size,
+                self.settings.embedding.embedding_backend,
+                self.settings.embedding.model_cache_dir,
             )
         return self._embeddings
 
@@ -168,7 +169,7 @@ class Ingestor:
                 "another ingest has held the index lock for 10 minutes; try again later"
             ) from exc
         try:
-            with ParallelEncoder(self.embeddings, self.settings.ingest_workers) as encode:
+            with ParallelEncoder(self.embeddings, self.settings.embedding.ingest_workers) as encode:
                 self._encode = encode
                 return self._run_locked(paths, root, rebuild, progress, started)
         finally:
@@ -215,7 +216,7 @@ class Ingestor:
 
     def _run_locked(self, paths, root, rebuild, progress, started) -> IngestReport:
         report = IngestReport()
-        docs = load_documents(paths, root, self.settings.max_file_bytes, report.warnings)
+        docs = load_documents(paths, root, self.settings.ingest.max_file_bytes, report.warnings)
         report.files = len(docs)
         if not docs:
             raise FileNotFoundError(
@@ -223,11 +224,11 @@ class Ingestor:
             )
         chunks: list[Chunk] = []
         detector = None
-        if self.settings.injection_threshold <= 1.0:  # above 1 nothing could pass: the detector is off
-            detector = InjectionDetector(self.embeddings, threshold=self.settings.injection_threshold)
+        if self.settings.ingest.injection_threshold <= 1.0:  # above 1 nothing could pass: the detector is off
+            detector = InjectionDetector(self.embeddings, threshold=self.settings.ingest.injection_threshold)
         self.chunker.planted = detector
         cache = _planted_cache(self.settings, detector.version) if detector else None
-        setup = f"{self.settings.boilerplate_patterns}|{self.settings.boilerplate_max_block_lines}"
+        setup = f"{self.settings.ingest.boilerplate_patterns}|{self.settings.ingest.boilerplate_max_block_lines}"
         for d in docs:
             known = cache.get(d.digest, setup) if cache else None
             doc_chunks, cleaned = self.chunker.split(d, known)
@@ -256,7 +257,7 @@ class Ingestor:
         store = self._store or IndexStore(self.settings)
         active = store.active()
         model_name = self.embeddings.name + (
-            f"@{self.embeddings.model_path}" if self.settings.embedding_model else ""
+            f"@{self.embeddings.model_path}" if self.settings.embedding.embedding_model else ""
         )
         old_ids: set[str] = set()
         if active is not None and not rebuild:  # a rebuild reads nothing of the old index: it may be broken
@@ -291,7 +292,7 @@ class Ingestor:
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), desc="embedding", unit="chunk", disable=not show, file=sys.stderr)
-            step = max(1, self.settings.embed_batch_size)
+            step = max(1, self.settings.embedding.embed_batch_size)
             if self._encode.workers > 1:  # enough per call to keep every worker busy
                 step = ParallelEncoder.BATCH * self._encode.workers * 2
             for i in range(0, len(todo), step):

@@ -189,7 +189,7 @@ class PackagedEmbeddings(Embeddings):
         self.model_path = str(model_path or packaged_model_path())
         self.batch_size = batch_size
         self.backend = backend
-        from .settings import REPO_ROOT
+        from assistant.settings import REPO_ROOT
 
         self.cache_dir = Path(cache_dir or REPO_ROOT / ".models")
         self._model = None

@@ -19,34 +19,20 @@ import math
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import tables
-from .bm25 import SparseBM25
-from .chunking import Chunk
-from .lexicon import Lexicon, stopwords, strip_footnotes, words
-from .sentences import Sentence
-from .store import ActiveIndex, IndexDamaged, IndexMissing, IndexStore
-from .textfold import fold
+from assistant.index import tables
+from assistant.index.bm25 import SparseBM25
+from assistant.index.store import ActiveIndex, IndexDamaged, IndexMissing, IndexStore
+from assistant.text.folding import fold
+from assistant.text.lexicon import Lexicon, stopwords, strip_footnotes, words
+from assistant.types import Chunk, Sentence, SentenceRef
 
 log = logging.getLogger("assistant")
 DIM = 384
-
-
-@dataclass(frozen=True)
-class SentenceRef:
-    source: str
-    start: int
-    end: int
-    paragraph: int
-    heading: bool
-    section: str
-    #: Row of this sentence's vector in the generation's sentence-vector table.
-    row: int = field(default=-1, compare=False)
 
 
 class SourceText:

@@ -10,7 +10,7 @@ Why a grace period rather than reader leases: readers (UI, CLI, other processes,
 questions that were already running when the flip happened. Each generation's life is recorded in the state
 collection (``building`` with a heartbeat, then ``retired`` at the flip); garbage collection deletes a
 generation only when it has been retired, or silent while building, for longer than
-``settings.generation_grace_seconds`` (default 10 minutes, far longer than any question). Leases would need
+``settings.store.generation_grace_seconds`` (default 10 minutes, far longer than any question). Leases would need
 a write per question into a shared store; the grace period needs none. A question that still finds its
 collection gone (a grace shorter than the question) is retried once on the new generation by ``Assistant``.
 The same scheme works unchanged against a Chroma server (``ASSISTANT_CHROMA_URL``): it uses only the client
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .settings import Settings
+from assistant.settings import Settings
 
 STATE_ID = "active"
 #: The folder identity (device, inode) each embedded index path had when this process first opened it.
@@ -116,7 +116,7 @@ class IndexStore:
         path = settings.index_dir / "chroma"
         self.client = client if client is not None else connect(settings)
         self._folder = None if settings.chroma_url else _folder_id(path)
-        self.prefix = settings.collection_prefix
+        self.prefix = settings.store.collection_prefix
         self.state_name = f"{self.prefix}-state"
 
     def stale(self) -> bool:
@@ -210,7 +210,7 @@ class IndexStore:
     def collect_garbage(self, grace: float | None = None) -> list[str]:
         """Delete generations that no reader can still be using: not active, and retired (or silent while
         building) for longer than the grace period. Returns the names deleted."""
-        grace = self.settings.generation_grace_seconds if grace is None else grace
+        grace = self.settings.store.generation_grace_seconds if grace is None else grace
         act = self.active()
         status = self._status()
         now = time.time()
@@ -229,7 +229,7 @@ class IndexStore:
         stale = [GEN_PREFIX + n for n in status if n not in live]
         if stale:
             self._state().delete(ids=stale)
-        from .tables import remove_except  # each generation's derived tables go with it
+        from assistant.index.tables import remove_except  # each generation's derived tables go with it
 
         remove_except(self.settings.index_dir, live, grace)
         return dropped
@@ -363,7 +363,7 @@ def check_index(settings: Settings) -> IndexHealth:
 
 
 def _tables_state(settings: Settings, collection: str) -> str:
-    from . import tables
+    from assistant.index import tables
 
     folder = tables.folder_for(settings.index_dir, collection)
     try:

@@ -127,7 +127,7 @@ class BoilerplateDetector:
 
     def _unrelated_runs(self, text: str, lines: list[tuple[int, int]]) -> set[int]:
         """Rule 5: runs of short fragments that share few words with the rest of the document."""
-        from .lexicon import stem, stopwords, words
+        from assistant.text.lexicon import stem, stopwords, words
 
         def content(span: tuple[int, int]) -> set[str]:
             sw = stopwords()

@@ -9,61 +9,11 @@ sentences' spans, so the answerer can quote sentences without splitting text aga
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
-
-from .boilerplate import BoilerplateDetector, Cleaned
-from .injection import InjectionDetector, Planted
-from .loaders import SourceDocument
-from .sentences import Sentence, split_sentences
-
-
-@dataclass(frozen=True)
-class Chunk:
-    source: str
-    start: int
-    end: int
-    text: str
-    sentences: list[Sentence]
-    section: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def text_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:32]
-
-    @property
-    def id(self) -> str:
-        """Stable id: same file, same place, same text -> same id (what makes re-ingest incremental)."""
-        key = f"{self.source}\x00{self.start}\x00{self.end}\x00{self.text_hash}"
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-    def to_metadata(self) -> dict[str, str | int]:
-        meta: dict[str, str | int] = {f"doc_{k}": v for k, v in self.metadata.items()}
-        meta.update(
-            source=self.source,
-            start=self.start,
-            end=self.end,
-            section=self.section,
-            text_hash=self.text_hash,
-            sentences=json.dumps([[s.start, s.end, s.paragraph, int(s.heading)] for s in self.sentences]),
-        )
-        return meta
-
-    @classmethod
-    def from_record(cls, text: str, meta: dict) -> Chunk:
-        sentences = [Sentence(a, b, p, bool(h)) for a, b, p, h in json.loads(meta["sentences"])]
-        doc_meta = {k[4:]: str(v) for k, v in meta.items() if k.startswith("doc_")}
-        return cls(
-            meta["source"],
-            int(meta["start"]),
-            int(meta["end"]),
-            text,
-            sentences,
-            str(meta.get("section", "")),
-            doc_meta,
-        )
+from assistant.ingest.boilerplate import BoilerplateDetector, Cleaned
+from assistant.ingest.injection import InjectionDetector, Planted
+from assistant.ingest.loaders import SourceDocument
+from assistant.text.sentences import split_sentences
+from assistant.types import Chunk, Sentence
 
 
 class Chunker:

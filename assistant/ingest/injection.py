@@ -31,7 +31,7 @@ from typing import Protocol
 
 import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "injection.json"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "injection.json"
 #: Shorter fragments (headings, "End header" comments) are out of the model's range: an instruction
 #: needs at least a verb and what it acts on.
 MIN_WORDS = 3

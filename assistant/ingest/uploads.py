@@ -23,8 +23,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .loaders import CorpusFileError, load_text
-from .settings import Settings
+from assistant.ingest.loaders import CorpusFileError, load_text
+from assistant.settings import Settings
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -201,14 +201,14 @@ def accept(upload_path: Path, original_name: str, settings: Settings) -> Accepte
     target_name = safe_name(original_name)
     suffix = Path(target_name).suffix
     upload_path = Path(upload_path)
-    _check_size(upload_path, name, settings.max_file_bytes)
+    _check_size(upload_path, name, settings.ingest.max_file_bytes)
     data = upload_path.read_bytes()
     _check_kind(data, suffix, name)
     corpus = Path(settings.corpus_dir)
     corpus.mkdir(parents=True, exist_ok=True)
     tmp = _write_temp(data, corpus, suffix)
     try:
-        letters = _check_text(tmp, suffix, name, settings.max_file_bytes)
+        letters = _check_text(tmp, suffix, name, settings.ingest.max_file_bytes)
         with _lock(settings):
             existing = _same_content(data, corpus)
             if existing is not None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .knowledge import Knowledge
-from .lexicon import LIGHT_WORDS, META_WORDS, QUANTITY_WORDS, is_number, stem
+from assistant.index.knowledge import Knowledge
+from assistant.text.lexicon import LIGHT_WORDS, META_WORDS, QUANTITY_WORDS, is_number, stem
 
 _FOLLOWUP_START = re.compile(
     r"^\s*(and|but|also|what about|how about|what of|same for|and what about|and for|and in|then|or)\b",
@@ -74,7 +74,7 @@ class Question:
 
 
 _META_STEMS = {stem(w) for w in META_WORDS}
-_LIGHT_STEMS = {stem(w) for w in LIGHT_WORDS}
+LIGHT_STEMS = {stem(w) for w in LIGHT_WORDS}
 QUANTITY_STEMS = {stem(w) for w in QUANTITY_WORDS}
 
 
@@ -96,9 +96,9 @@ def _weights(kn: Knowledge, concepts: list[str]) -> tuple[dict[str, float], list
             # Unused by the corpus: weighty, but not decisive alone (paraphrases use words a release
             # does not); names and codes the corpus lacks are caught by the ``specific`` rule instead.
             w = top * UNKNOWN_SHARE
-            if c not in _LIGHT_STEMS:
+            if c not in LIGHT_STEMS:
                 unknown.append(c)
-        if c in _LIGHT_STEMS:
+        if c in LIGHT_STEMS:
             w *= LIGHT_WEIGHT
         if is_number(c):
             w = max(w, top * 0.8)  # a figure in a question must be matched

@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from assistant.checking.report import render_html, render_markdown
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -25,7 +27,7 @@ GENERATOR_CHOICES = ["extractive", "local", "openai"]
 
 
 def _settings(args: argparse.Namespace):
-    from .settings import Settings
+    from assistant.settings import Settings
 
     return Settings.from_env(
         corpus_dir=getattr(args, "corpus_dir", None),
@@ -39,7 +41,7 @@ def _settings(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .service import Assistant
+    from assistant.surfaces.service import Assistant
 
     bot = Assistant(_settings(args))
     report = bot.ingest([Path(p) for p in args.paths] or None, rebuild=args.rebuild)
@@ -50,7 +52,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .store import check_index
+    from assistant.index.store import check_index
 
     health = check_index(_settings(args))
     if args.json:
@@ -75,7 +77,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .service import Assistant, BadQuestion
+    from assistant.surfaces.service import Assistant, BadQuestion
 
     settings = _settings(args)
     if not args.question.strip():
@@ -96,10 +98,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
                 shown = len(text)
             answer = final or answer
-        if settings.generator != "extractive" or not shown:
+        if shown and answer.text == text:
+            print()  # what was typed out is the answer itself
+        else:  # a generator's draft was typed out: the guarded answer follows it
             print("\n--- guarded answer ---\n" + answer.text if shown else answer.text)
-        else:
-            print()
     else:
         answer = bot.ask(args.question, history=history, **filters)
     if args.json:
@@ -115,31 +117,31 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import read_draft
-    from .service import Assistant
+    from assistant.checking.checker import read_draft
+    from assistant.surfaces.service import Assistant
 
     text = read_draft(args.draft)
     report = Assistant(_settings(args)).check(text, args.source)
     if args.markdown:
-        Path(args.markdown).write_text(report.to_markdown(), encoding="utf-8")
+        Path(args.markdown).write_text(render_markdown(report), encoding="utf-8")
     if args.html:
-        Path(args.html).write_text(report.to_html(), encoding="utf-8")
+        Path(args.html).write_text(render_html(report), encoding="utf-8")
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(report.to_markdown())
+        print(render_markdown(report))
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .ui import launch
+    from assistant.surfaces.ui import launch
 
     launch(_settings(args))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluation.runner import main as eval_main
+    from assistant.evaluation.runner import main as eval_main
 
     return eval_main(args, _settings(args))
 
@@ -239,9 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .generate import GeneratorUnavailable
-    from .service import BadQuestion
-    from .store import IndexUnavailable
+    from assistant.answering.generate import GeneratorUnavailable
+    from assistant.index.store import IndexUnavailable
+    from assistant.surfaces.service import BadQuestion
 
     try:
         return int(args.func(args) or 0)

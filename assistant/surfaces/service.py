@@ -21,15 +21,15 @@ from typing import Any
 
 import numpy as np
 
-from .answer import REFUSAL, Answer, ExtractiveAnswerer
-from .check import CheckReport
-from .embeddings import PackagedEmbeddings
-from .ingest import Ingestor, IngestReport
-from .knowledge import Knowledge
-from .question import analyse
-from .retrieve import HybridRetriever
-from .settings import Settings
-from .store import IndexDamaged, IndexMissing, IndexStore, IndexUnavailable
+from assistant.answering.extractive import REFUSAL, ExtractiveAnswerer
+from assistant.answering.retrieve import HybridRetriever
+from assistant.index.builder import Ingestor, IngestReport
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.knowledge import Knowledge
+from assistant.index.store import IndexDamaged, IndexMissing, IndexStore, IndexUnavailable
+from assistant.reading.question import analyse
+from assistant.settings import Settings
+from assistant.types import Answer, Answerer, CheckReport
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -69,10 +69,10 @@ class Assistant:
         if settings is not None and overrides:
             self.settings = settings.replace(**overrides)
         self.embeddings = PackagedEmbeddings(
-            self.settings.embedding_model,
-            self.settings.embed_batch_size,
-            self.settings.embedding_backend,
-            self.settings.model_cache_dir,
+            self.settings.embedding.embedding_model,
+            self.settings.embedding.embed_batch_size,
+            self.settings.embedding.embedding_backend,
+            self.settings.embedding.model_cache_dir,
         )
         self._store: IndexStore | None = None
         self._knowledge: Knowledge | None = None
@@ -188,77 +188,58 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Answer:
-        started = time.perf_counter()
-        # Control characters (pasted terminal escapes, NULs) carry no meaning and break nothing if removed.
-        text = _CONTROL.sub(" ", question or "").strip()
-        if not text:
-            return Answer("Please type a question about the release.", refused=True, question=question or "")
-        if len(text) > self.settings.max_question_chars:
-            raise BadQuestion(
-                f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars} "
-                "(ASSISTANT_MAX_QUESTION_CHARS)"
-            )
-        kn, retriever, answerer = self._load_or_build()
-        allowed = self.sources_for(sources, date_from, date_to)
-        if allowed is not None and not allowed:
-            return Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
+        """A cited answer (or a refusal) to one question; ``history`` holds the earlier questions.
+
+        >>> bot = Assistant()  # doctest: +SKIP
+        >>> a = bot.ask("What was the median PFS in the pNET cohort?")  # doctest: +SKIP
+        >>> a.citations[0].quote in a.text  # doctest: +SKIP
+        True
+        """
         answer: Answer | None = None
-        try:
-            for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
-                answer = final or answer
-        except IndexUnavailable:
-            # The generation this question started on was collected under it: once more on the new one.
-            kn, retriever, answerer = self._load(reload=True)
-            for _, final in self._answer_stream(kn, retriever, answerer, text, history, allowed):
-                answer = final or answer
+        for _, final in self.stream(question, history, sources=sources, date_from=date_from, date_to=date_to):
+            answer = final or answer
         assert answer is not None
-        answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
     def check(self, text: str, sources: Sequence[str] | None = None) -> CheckReport:
         """Check a draft against the releases (all, or ``sources``): one verdict per claim, with evidence.
 
-        ``Assistant().check(open("draft.md").read()).to_markdown()``"""
-        from .check import DraftChecker
+        ``render_markdown(Assistant().check(open("draft.md").read()))`` (``assistant.checking.report``)"""
+        from assistant.checking.checker import DraftChecker
 
         text = _CONTROL.sub(" ", text or "")
         if not text.strip():
             raise BadQuestion("the draft is empty")
-        if len(text) > self.settings.max_draft_chars:
+        if len(text) > self.settings.check.max_draft_chars:
             raise BadQuestion(
-                f"the draft is {len(text)} characters; the limit is {self.settings.max_draft_chars} "
+                f"the draft is {len(text)} characters; the limit is {self.settings.check.max_draft_chars} "
                 "(ASSISTANT_MAX_DRAFT_CHARS)"
             )
         kn, retriever, _ = self._load_or_build()
         unknown = [s for s in sources or [] if s not in kn.documents]
         if unknown:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")
-        return DraftChecker(kn, retriever, self.embeddings).run(text, list(sources) if sources else None)
+        return DraftChecker(kn, retriever, self.embeddings, self.settings.check).run(text, list(sources) if sources else None)
 
-    def generative(self, kn: Knowledge, answerer: ExtractiveAnswerer):
-        """The guarded generator for settings.generator, built once (the model loads once)."""
+    def answerer(self, kn: Knowledge, extractive: ExtractiveAnswerer) -> Answerer:
+        """The answerer settings.generator names, built once per loaded generation (a model loads once)."""
+        from assistant.answering.generate import answerer_for
+        from assistant.answering.guard import GroundingGuard
+
         with self._lock:
             if self._generative is None:
-                from .generate import GenerativeAnswerer
-                from .guard import GroundingGuard
-
-                self._generative = GenerativeAnswerer(
-                    answerer, GroundingGuard(kn.lexicon, self.embeddings), self.settings
+                self._generative = answerer_for(
+                    self.settings, extractive, lambda: GroundingGuard(kn.lexicon, self.embeddings, self.settings.llm)
                 )
             return self._generative
 
     def _answer_stream(
-        self, kn, retriever, answerer, text, history, allowed
+        self, kn, retriever, extractive, text, history, allowed
     ) -> Iterator[tuple[str, Answer | None]]:
         q = analyse(kn, text, history_questions(history))
         qvec = np.asarray(self.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
         hits = retriever.search(q.retrieval_text, qvec, sources=allowed)
-        if self.settings.generator == "extractive":
-            answer = answerer.run(q, hits, qvec)
-            answer.resolved_question = q.retrieval_text
-            yield answer.text, answer
-            return
-        for partial, final in self.generative(kn, answerer).stream(q, hits, qvec):
+        for partial, final in self.answerer(kn, extractive).stream(q, hits, qvec):
             if final is not None:
                 final.resolved_question = q.retrieval_text
             yield partial, final
@@ -268,22 +249,40 @@ class Assistant:
     ) -> Iterator[tuple[str, Answer | None]]:
         """Yield ``(text so far, None)`` as the answer grows (tokens, for a generator), then
         ``(final text, Answer)``. Generated text is a draft until the final, guarded answer arrives."""
-        if self.settings.generator == "extractive":
-            answer = self.ask(question, history, **filters)
-            shown = ""
-            for piece in answer.text.split(" "):
-                shown = f"{shown} {piece}" if shown else piece
-                yield shown, None
-            yield answer.text, answer
-            return
+        started = time.perf_counter()
+        # Control characters (pasted terminal escapes, NULs) carry no meaning and break nothing if removed.
         text = _CONTROL.sub(" ", question or "").strip()
-        if not text or len(text) > self.settings.max_question_chars:
-            answer = self.ask(question, history, **filters)  # the same messages as ask()
-            yield answer.text, answer
+        if not text:
+            empty = Answer("Please type a question about the release.", refused=True, question=question or "")
+            yield empty.text, empty
             return
-        kn, retriever, answerer = self._load()
+        if len(text) > self.settings.max_question_chars:
+            raise BadQuestion(
+                f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars} "
+                "(ASSISTANT_MAX_QUESTION_CHARS)"
+            )
+        kn, retriever, extractive = self._load_or_build()
         allowed = self.sources_for(filters.get("sources"), filters.get("date_from"), filters.get("date_to"))
-        yield from self._answer_stream(kn, retriever, answerer, text, history, allowed)
+        if allowed is not None and not allowed:
+            none = Answer(f"{REFUSAL}: no indexed release matches that filter.", refused=True, question=text)
+            yield none.text, none
+            return
+        shown = False
+        try:
+            for partial, final in self._answer_stream(kn, retriever, extractive, text, history, allowed):
+                if final is not None:
+                    final.latency_ms = (time.perf_counter() - started) * 1000
+                shown = True
+                yield partial, final
+        except IndexUnavailable:
+            if shown:
+                raise
+            # The generation this question started on was collected under it: once more on the new one.
+            kn, retriever, extractive = self._load(reload=True)
+            for partial, final in self._answer_stream(kn, retriever, extractive, text, history, allowed):
+                if final is not None:
+                    final.latency_ms = (time.perf_counter() - started) * 1000
+                yield partial, final
 
 
 __all__ = ["Assistant", "Answer", "BadQuestion", "REFUSAL"]

@@ -24,11 +24,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .answer import Answer
-from .service import Assistant, BadQuestion, history_questions
-from .settings import Settings
-from .store import IndexUnavailable
-from .uploads import ALLOWED_SUFFIXES, RemovalRefused, UploadRejected, accept, remove, removed_dir
+from assistant.checking.report import render_html, render_markdown
+from assistant.index.store import IndexUnavailable
+from assistant.ingest.uploads import (
+    ALLOWED_SUFFIXES,
+    RemovalRefused,
+    UploadRejected,
+    accept,
+    remove,
+    removed_dir,
+)
+from assistant.settings import Settings
+from assistant.surfaces.service import Assistant, BadQuestion, history_questions
+from assistant.types import Answer
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -374,8 +382,8 @@ def corpus_controls(bot: Assistant, app: "gr.Blocks", releases: "gr.Markdown", s
 
 # --- checking a draft ------------------------------------------------------------------------------------
 def check_html(report) -> str:
-    """The verdicts as the HTML report shows them (check.claim_html), under a one-line summary."""
-    from .check import claim_html
+    """The verdicts as the HTML report shows them (checking.report.claim_html), under a one-line summary."""
+    from assistant.checking.report import claim_html
 
     c = report.counts()
     head = (
@@ -390,7 +398,7 @@ def check_view(bot: Assistant) -> None:
     """Paste a draft or drop a .txt/.md/.docx file; see every claim's verdict; export for the audit trail."""
     import gradio as gr
 
-    from .check import read_draft
+    from assistant.checking.checker import read_draft
 
     out_dir = Path(tempfile.mkdtemp(prefix="assistant-check-"))
     gr.Markdown(
@@ -438,8 +446,8 @@ def check_view(bot: Assistant) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md_path = out_dir / f"draft-check-{stamp}.md"
         html_path = out_dir / f"draft-check-{stamp}.html"
-        md_path.write_text(report.to_markdown(), encoding="utf-8")
-        html_path.write_text(report.to_html(), encoding="utf-8")
+        md_path.write_text(render_markdown(report), encoding="utf-8")
+        html_path.write_text(render_html(report), encoding="utf-8")
         return (
             check_html(report),
             gr.DownloadButton(value=str(md_path), interactive=True),
@@ -585,7 +593,7 @@ def build_app(bot: Assistant):
 
 
 def _css() -> str:
-    from .check import CLAIM_CSS
+    from assistant.checking.report import CLAIM_CSS
 
     return CSS + CLAIM_CSS
 
@@ -621,13 +629,13 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def auth_for(settings: Settings) -> tuple[str, str] | None:
     """Loopback needs no login; any other interface must have one (Gradio's ``auth``)."""
-    if settings.host in LOOPBACK or settings.host.startswith("127."):
+    if settings.ui.host in LOOPBACK or settings.ui.host.startswith("127."):
         return None
-    if not (settings.auth_user and settings.auth_password):
+    if not (settings.ui.auth_user and settings.ui.auth_password):
         raise ValueError(
-            f"listening on {settings.host} exposes the UI; set ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD"
+            f"listening on {settings.ui.host} exposes the UI; set ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD"
         )
-    return (settings.auth_user, settings.auth_password)
+    return (settings.ui.auth_user, settings.ui.auth_password)
 
 
 def launch(settings: Settings) -> None:
@@ -636,4 +644,4 @@ def launch(settings: Settings) -> None:
     report = bot.ensure_index()
     if report is not None:
         print(report.summary(), file=sys.stderr)
-    serve(build_app(bot), settings.host, settings.port, auth, max_file_size=4 * settings.max_file_bytes)
+    serve(build_app(bot), settings.ui.host, settings.ui.port, auth, max_file_size=4 * settings.ingest.max_file_bytes)

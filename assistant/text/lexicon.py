@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from .textfold import fold
+from assistant.text.folding import fold
 
 _TOKEN = re.compile(r"[A-Z]&[A-Z]\b|(?:[A-Z]\.){2,}|\d+(?:[.,:]\d+)*%?|[A-Za-z][A-Za-z0-9]*")
 # Upper-case abbreviations that would otherwise read as stop words ("US" is not "us").

@@ -10,19 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from assistant.types import Sentence
 
 # ". 5,6,7 Next" / ".3,4 Next": full stop, footnote references, whitespace, a capital or an opening quote.
 _FOOTNOTE_BREAK = re.compile(r"(?<=[a-z\)\]%])\.\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[A-Z\"\u201c])")
 _HEADING_MAX_CHARS = 90
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    paragraph: int  # index of the line (paragraph) it belongs to, within the document
-    heading: bool  # a short line with no closing punctuation ("About CABINET (Alliance A021602)")
 
 
 @functools.lru_cache(maxsize=1)
