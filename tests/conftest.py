@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-from pathlib import Path
 
 import pytest
+
+from tests.helpers import CORPUS, RELEASE
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
-RELEASE = next(CORPUS.glob("*.txt"))
+
+TIERS = {"unit", "integration", "slow", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test with no tier marker is an integration test (real models, embedded Chroma, one process)."""
+    for item in items:
+        if not TIERS & {m.name for m in item.iter_markers()}:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
@@ -45,26 +51,3 @@ def small_corpus(tmp_path):
         encoding="utf-8",
     )
     return corpus
-
-
-def free_port() -> int:
-    """A free loopback port for a server a test starts."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def assistant_cli(*args: str, env: dict | None = None, input: str | None = None, timeout: int = 600):
-    """Run the ``assistant`` command in a real process, as a user would (stdout, stderr, return code)."""
-    import subprocess
-    import sys
-
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        env=env if env is not None else dict(os.environ),
-        input=input,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )

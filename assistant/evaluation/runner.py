@@ -181,7 +181,7 @@ def write_report(
     failures: list[str],
     short: list[str] | None = None,
     curves: dict[str, list[dict]] | None = None,
-    test_scored: int | None = None,
+    scored: dict[str, int] | None = None,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -208,18 +208,17 @@ def write_report(
     lines += ["", "Gate: " + ("PASSED" if not failures else "FAILED: " + "; ".join(failures)), ""]
     if short:
         lines += ["Targets not met: " + "; ".join(short), ""]
-    if test_scored is not None:
+    for split, n in (scored or {}).items():
         lines += [
-            f"The frozen test split (eval/unseen/test) has been scored {test_scored} time(s) in this "
-            "checkout (eval/unseen/test/scored.log). Its answers are not listed here: it is never read "
-            "answer by answer.",
+            f"The frozen split eval/unseen/{split} has been scored {n} time(s) (eval/unseen/{split}/scored.log). "
+            "Its answers are not listed here: a frozen split is never read answer by answer.",
             "",
         ]
     if curves:
         lines += _curve_section(out_dir, curves)
     for n in names:
-        if results[n].get("set") == "test":
-            continue  # the frozen split is reported as figures only
+        if results[n].get("frozen"):
+            continue  # a frozen split is reported as figures only
         wrong = [r for r in results[n]["rows"] if not r.get("correct")]
         lines += [f"## {n}: {len(wrong)} wrong", ""]
         for r in wrong:
@@ -348,14 +347,20 @@ def tradeoff_from_rows(rows: list[dict]) -> list[dict]:
     return tradeoff(points)
 
 
-def _log_test_scoring(sets: list[str], names: list[str]) -> int:
-    """Append to eval/unseen/test/scored.log and return how often the frozen split has been scored."""
+def _log_frozen_scoring(es, names: list[str], summary: dict) -> int:
+    """Append one line (time, commit, systems, aggregates) to the frozen split's scored.log, beside its
+    questions, and return how often that split has now been scored."""
     import datetime as dt
 
-    log = REPO_ROOT / "eval" / "unseen" / "test" / "scored.log"
+    log = es.qa.parent / "scored.log"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    figures = " ".join(
+        f"{k}={summary[k]:.3f}"
+        for k in ("answer_accuracy", "refusal_accuracy", "citation_precision", "unsupported_number_rate")
+        if isinstance(summary.get(k), int | float)
+    )
     with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"{stamp}\t{','.join(names)}\n")
+        fh.write(f"{stamp}\t{_git_head()}\t{','.join(names)}\t{figures}\n")
     return sum(
         1 for line in log.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
     )
@@ -397,7 +402,10 @@ def _check_only(names: list[str], settings: Settings, out_dir: Path) -> int:
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.sets import EvalSet, eval_sets
+    import shutil
+    import tempfile
+
+    from assistant.evaluation.sets import DEFAULT_SETS, EvalSet, eval_sets
 
     out_dir = Path(args.out) if args.out else REPO_ROOT / "eval" / "out"
     if getattr(args, "from_feedback", None):
@@ -412,7 +420,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         chosen = {"custom": EvalSet("custom", settings.corpus_dir, Path(args.qa))}
     else:
         wanted = [
-            n.strip() for n in (getattr(args, "sets", None) or "shipped,dev,test").split(",") if n.strip()
+            n.strip() for n in (getattr(args, "sets", None) or DEFAULT_SETS).split(",") if n.strip()
         ]
         from assistant.evaluation.check_eval import check_sets
 
@@ -420,7 +428,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         wanted = [n for n in wanted if n not in checks]
         unknown = [n for n in wanted if n not in available]
         if unknown:
-            raise ValueError(f"unknown eval set(s) {unknown} (shipped, dev, test, check-dev, check-test)")
+            raise ValueError(f"unknown eval set(s) {unknown} (shipped, dev, test, test2, check-dev, check-test)")
         chosen = {n: available[n] for n in wanted}
         if checks:
             _check_only(checks, settings, out_dir)
@@ -430,13 +438,26 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     results: dict[str, dict] = {}
     curves: dict[str, list[dict]] = {}
     embeddings = None
+    # Every set but the shipped one is indexed in a temporary folder, removed afterwards: an eval leaves no
+    # index behind in the checkout or beside the user's index.
+    scratch = Path(tempfile.mkdtemp(prefix="assistant-eval-"))
+    try:
+        results, curves, embeddings = _run_sets(chosen, names, settings, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return _finish(args, chosen, names, results, curves, out_dir)
+
+
+def _run_sets(chosen: dict, names: list[str], settings: Settings, scratch: Path):
+    results: dict[str, dict] = {}
+    curves: dict[str, list[dict]] = {}
+    embeddings = None
     for set_name, es in chosen.items():
         items = [i for i in load_items(es.qa) if not i.get("review")]
-        # The shipped set uses the configured index; every other set gets its own index beside it.
+        # The shipped set uses the configured index; every other set gets its own, in ``scratch``.
         set_settings = settings
         if set_name not in ("shipped", "custom"):
-            index = settings.index_dir.parent / f"{settings.index_dir.name}-eval-{set_name}"
-            set_settings = settings.replace(corpus_dir=es.corpus_dir, index_dir=index)
+            set_settings = settings.replace(corpus_dir=es.corpus_dir, index_dir=scratch / set_name)
         sources = source_texts(set_settings)
         for name in names:
             if name.startswith("baseline") and set_name == "dev":
@@ -449,6 +470,13 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             results[key]["set"] = set_name
             if name == "extractive":
                 curves[set_name] = tradeoff_from_rows(results[key]["rows"])
+            if es.frozen:  # a frozen split is reported by its aggregates only, never row by row
+                results[key]["rows"] = []
+            results[key]["frozen"] = es.frozen
+    return results, curves, embeddings
+
+
+def _finish(args, chosen: dict, names: list[str], results: dict, curves: dict, out_dir: Path) -> int:
     limits = load_thresholds()
     failures: list[str] = []
     short: list[str] = []
@@ -469,12 +497,16 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         rate = res["summary"].get("unsupported_number_rate", 0.0)
         if guarded and rate > limit:
             failures.append(f"{name}: unsupported_number_rate = {rate:.3f} (needs <= {limit})")
-    scored = _log_test_scoring(list(chosen), names) if "test" in chosen else None
-    write_report(out_dir, results, failures, short, curves=curves, test_scored=scored)
+    scored: dict[str, int] = {}
+    for set_name, es in chosen.items():
+        key = f"extractive · {set_name}"
+        if es.frozen and key in results:
+            scored[set_name] = _log_frozen_scoring(es, names, results[key]["summary"])
+    write_report(out_dir, results, failures, short, curves=curves, scored=scored)
     print_table(results)
     print(f"report: {out_dir / 'report.md'}")
-    if scored is not None:
-        print(f"the frozen test split has now been scored {scored} time(s) (eval/unseen/test/scored.log)")
+    for set_name, n in scored.items():
+        print(f"the frozen split {set_name} has now been scored {n} time(s) (eval/unseen/{set_name}/scored.log)")
     if short:
         print("targets not met: " + "; ".join(short))
     if failures:

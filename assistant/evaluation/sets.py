@@ -1,4 +1,4 @@
-"""The evaluation sets: the shipped release's questions, and the unseen releases' dev and test splits.
+"""The evaluation sets: the shipped release's questions, and the unseen releases' dev and frozen test splits.
 
 Why separate corpora: the unseen sets are about releases the product never shipped; each set is indexed on
 its own (its own temporary index), and each question is asked with its own release selected (``source``),
@@ -30,4 +30,9 @@ def eval_sets(shipped_corpus: Path | None = None) -> dict[str, EvalSet]:
         ),
         "dev": EvalSet("dev", unseen / "dev" / "corpus", unseen / "dev" / "qa.jsonl"),
         "test": EvalSet("test", unseen / "test" / "corpus", unseen / "test" / "qa.jsonl", frozen=True),
+        "test2": EvalSet("test2", unseen / "test2" / "corpus", unseen / "test2" / "qa.jsonl", frozen=True),
     }
+
+
+#: What plain ``assistant eval`` scores: never a frozen split (those only when named in ``--sets``).
+DEFAULT_SETS = "shipped,dev"

@@ -120,7 +120,15 @@ def _progress(show: bool):
 
 
 class Ingestor:
-    """One job: make the index mirror the given corpus paths."""
+    """One job: make the index mirror the given corpus paths.
+
+    >>> from assistant.index.embeddings import PackagedEmbeddings  # doctest: +SKIP
+    >>> report = Ingestor(Settings.from_env(), PackagedEmbeddings()).run(progress=False)  # doctest: +SKIP
+    >>> report.files, report.added, report.removed  # doctest: +SKIP
+    (1, 12, 0)
+
+    (Skipped here: it embeds with the real model; ``tests/index/test_ingest.py`` runs it.)
+    """
 
     def __init__(
         self,

@@ -157,7 +157,19 @@ class _ChunkIndex:
 
 
 class Knowledge:
-    """One generation's chunks and everything derived from them; see the module docstring."""
+    """One generation's chunks and everything derived from them; see the module docstring.
+
+    Built by ingest from the chunks (with the corpus model's vectors), or in memory with no vectors:
+
+    >>> from assistant.ingest.boilerplate import BoilerplateDetector
+    >>> from assistant.ingest.chunking import Chunker
+    >>> from assistant.ingest.loaders import SourceDocument
+    >>> text = "Acme reports results.\\nThe trial enrolled 412 patients. Median PFS was 11.2 months."
+    >>> chunks = Chunker(BoilerplateDetector()).run(SourceDocument("acme.txt", text))
+    >>> kn = Knowledge.build(chunks)
+    >>> [kn.text(ref) for ref in kn.sentences["acme.txt"]][1]
+    'The trial enrolled 412 patients.'
+    """
 
     def __init__(
         self, arrays: Mapping[str, np.ndarray], info: dict[str, Any], active: ActiveIndex | None

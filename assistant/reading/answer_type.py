@@ -62,7 +62,11 @@ _NUMBER = re.compile(r"\d")
 
 def question_class(text: str) -> str | None:
     """The coarse answer class: PERSON, ORG, HUM (person or organisation), LOC, DATE, NUM, YESNO, or None
-    (a description, a reason, a list: nothing an entity type decides)."""
+    (a description, a reason, a list: nothing an entity type decides).
+
+    >>> question_class("How many people took part?"), question_class("Is it approved in Europe yet?")
+    ('NUM', 'YESNO')
+    """
     return question_focus(text)[0]
 
 

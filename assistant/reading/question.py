@@ -120,7 +120,17 @@ def is_followup(text: str, own_terms: int) -> bool:
 
 
 def analyse(kn: Knowledge, text: str, history: list[str] | None = None) -> Question:
-    """Analyse ``text``; ``history`` is the chat's earlier user questions, oldest first."""
+    """Analyse ``text``; ``history`` is the chat's earlier user questions, oldest first.
+
+    >>> from assistant.ingest.boilerplate import BoilerplateDetector
+    >>> from assistant.ingest.chunking import Chunker
+    >>> from assistant.ingest.loaders import SourceDocument
+    >>> text = "Median PFS was 11.2 months with Zorbatin versus 5.6 months with placebo."
+    >>> kn = Knowledge.build(Chunker(BoilerplateDetector()).run(SourceDocument("z.txt", text)))
+    >>> q = analyse(kn, "And with placebo?", ["What was the median PFS with Zorbatin?"])
+    >>> q.followup, "Zorbatin" in q.retrieval_text
+    (True, True)
+    """
     topic: dict[str, float] = {}
     topic_text = ""
     for earlier in history or []:

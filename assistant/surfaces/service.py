@@ -62,7 +62,18 @@ def history_questions(history: Sequence[Any] | None) -> list[str]:
 
 
 class Assistant:
-    """Cited answers about the corpus. ``Assistant().ask("...")`` ingests on first use if needed."""
+    """Cited answers about the corpus: ingests on first use if needed, then answers from the live index.
+
+    >>> from assistant import Assistant  # doctest: +SKIP
+    >>> bot = Assistant(corpus_dir="corpus", index_dir="/tmp/idx")  # doctest: +SKIP
+    >>> answer = bot.ask("What was the median PFS in the pNET cohort?")  # doctest: +SKIP
+    >>> answer.text  # doctest: +SKIP
+    'In the pNET cohort, ... median PFS was 13.8 months for Cabometyx versus 4.4 months for placebo ... [1]'
+    >>> [(c.source, c.start, c.end) for c in answer.citations]  # doctest: +SKIP
+    [('ipsen-cabometyx-chmp-net-2025-06-20.txt', ..., ...)]
+
+    (Skipped here because it builds a real index; ``tests/answering/test_answers.py`` runs the same.)
+    """
 
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings.from_env(**overrides)

@@ -382,7 +382,11 @@ def _spelled_by_capitals(short: str, inside: str) -> str | None:
 
 def find_expansions(text: str) -> list[tuple[str, str, int, int]]:
     """Every (short, long, start, end) a text defines, both "long (SHORT)" and "SHORT (long)", with the
-    span of the definition in ``text``; what a "What does X stand for?" question is answered from."""
+    span of the definition in ``text``; what a "What does X stand for?" question is answered from.
+
+    >>> [(s, long) for s, long, _, _ in find_expansions("median progression-free survival (PFS) was")]
+    [('PFS', 'progression-free survival')]
+    """
     out = []
     known = _glossary_long_forms()
     for m in _PAREN.finditer(text):

@@ -65,7 +65,12 @@ def is_heading(line: str) -> bool:
 
 
 def split_sentences(text: str, spans: list[tuple[int, int]] | None = None) -> list[Sentence]:
-    """Sentences of ``text`` inside ``spans`` (default: all of it), with absolute offsets."""
+    """Sentences of ``text`` inside ``spans`` (default: all of it), with absolute offsets.
+
+    >>> text = "Median PFS was 13.8 months.5,6 The HR was 0.23."
+    >>> [text[s.start : s.end] for s in split_sentences(text)]
+    ['Median PFS was 13.8 months.5,6', 'The HR was 0.23.']
+    """
     spans = spans if spans is not None else [(0, len(text))]
     out: list[Sentence] = []
     for span_start, span_end in spans:

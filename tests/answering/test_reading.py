@@ -7,22 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.text.lexicon import Lexicon, find_expansions
-
-RELEASE = """Zentra Bio announces positive ODAC vote for Zorbatin
-
-Boston, 3 March 2025 - The Oncologic Drugs Advisory Committee (ODAC) of the U.S. Food and Drug \
-Administration (FDA) voted 9 to 2 in favour of Zorbatin (zorbatinib) for adults with advanced \
-medullary thyroid cancer. The European Medicines Agency (EMA) is reviewing a separate application; its \
-Committee for Medicinal Products for Human Use (CHMP) has not yet given an opinion.
-
-The ODAC vote was based on results from the Phase III ZEPHYR trial.
-
-ZEPHYR (Zorbatinib Evaluated in Patients with HYpoxic Relapsed tumors) is a Phase III trial. The trial \
-enrolled 412 patients at 80 sites. Patients were randomized 1:1 to Zorbatin or placebo in two cohorts. The first cohort included patients \
-with RET mutations. Each cohort was randomized on its own and had its own statistical analysis plan. The primary endpoint was \
-progression-free survival (PFS). Median PFS was 11.2 months with Zorbatin versus 5.6 months with placebo.
-"""
+from tests.helpers import ZENTRA
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +15,10 @@ def reader(tmp_path_factory):
     root = tmp_path_factory.mktemp("reading")
     corpus = root / "corpus"
     corpus.mkdir()
-    (corpus / "zentra-odac-2025-03-03.md").write_text(RELEASE, encoding="utf-8")
+    (corpus / "zentra-odac-2025-03-03.md").write_text(ZENTRA, encoding="utf-8")
     b = Assistant(corpus_dir=str(corpus), index_dir=str(root / "index"))
     b.ingest(progress=False)
     return b
-
-
-def test_both_kinds_of_definition_are_found():
-    found = {(s, long) for s, long, _, _ in find_expansions(RELEASE)}
-    assert ("ZEPHYR", "ZorbatinibEvaluated in Patients with HYpoxic Relapsed") not in found
-    assert ("ZEPHYR", "Zorbatinib Evaluated in Patients with HYpoxic Relapsed") in found
-    assert ("ODAC", "Oncologic Drugs Advisory Committee") in found
-    # Letters out of order for Schwartz-Hearst, but the glossary pairs the two.
-    assert ("CHMP", "Committee for Medicinal Products for Human Use") in found
-    # Capitals that do not spell the name are not a definition.
-    assert not [x for x in find_expansions("ALPHA (a Big Cat study of Dogs)") if x[0] == "ALPHA"]
 
 
 @pytest.mark.parametrize(
@@ -87,14 +61,6 @@ def test_words_the_genre_uses_interchangeably(reader, question, expected):
 def test_an_interchangeable_word_does_not_stand_in_for_a_missing_subject(reader):
     answer = reader.ask("How many doctors took part in the trial?")
     assert answer.refused, answer.text
-
-
-def test_word_forms_the_stemmer_splits_are_one_concept():
-    lex = Lexicon(["The analysis was final.", "Both analyses were run."])
-    assert lex.concepts("analysed") == lex.concepts("analysis") == lex.concepts("analyses")
-    # Only a final vowel joins two stems: "organs" and "organization" stay apart.
-    lex = Lexicon(["Tumors grew in other organs.", "The organization led it."])
-    assert lex.concepts("organs") != lex.concepts("organization")
 
 
 def test_possessive_name_is_answered_where_the_release_ties_the_two(reader):

@@ -19,9 +19,9 @@ import time
 import pytest
 
 from assistant import Assistant
+from tests.helpers import RELEASE, REPO, assistant_cli, free_port, start_chroma
 
-from .conftest import RELEASE, REPO, assistant_cli, free_port
-from .test_reliability import _start_chroma
+pytestmark = pytest.mark.slow
 
 ZEST_Q = "How many patients were randomized in the ZEST trial?"
 PFS_Q = "What was the median PFS in the pNET cohort?"
@@ -109,7 +109,7 @@ def test_running_uis_follow_ingests_without_a_failed_question(tmp_path, mode):
     server = None
     if mode == "server":
         chroma_port = free_port()
-        server = _start_chroma(tmp_path / "srv", chroma_port)
+        server = start_chroma(tmp_path / "srv", chroma_port)
         env["ASSISTANT_CHROMA_URL"] = f"http://127.0.0.1:{chroma_port}"
     uis: list[subprocess.Popen] = []
     askers: list[Asker] = []

@@ -19,9 +19,8 @@ from assistant.index.embeddings import PackagedEmbeddings
 from assistant.ingest.injection import InjectionDetector
 from assistant.ingest.loaders import load_text
 from assistant.text.sentences import split_sentences
-
-from .conftest import RELEASE, REPO
-from .test_answers import ANSWERABLE
+from tests.answering.test_answers import ANSWERABLE
+from tests.helpers import RELEASE, REPO
 
 HELD_OUT = REPO / "eval/injection/test"
 PLANTED = (

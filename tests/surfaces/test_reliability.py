@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,9 +19,8 @@ from assistant.ingest.chunking import Chunker
 from assistant.ingest.loaders import SourceDocument
 from assistant.settings import Settings
 from assistant.surfaces.ui import auth_for
-
-from .conftest import REPO, free_port
-from .test_answers import ANSWERABLE
+from tests.answering.test_answers import ANSWERABLE
+from tests.helpers import CORPUS, REPO, free_port, start_chroma
 
 
 # --- questions ---------------------------------------------------------------------------------------
@@ -110,6 +107,7 @@ def test_an_empty_corpus_does_not_replace_a_good_index(small_corpus, tmp_path):
 
 
 # --- index -------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_two_ingests_at_once_are_serialised(small_corpus, tmp_path):
     env = {
         **os.environ,
@@ -129,30 +127,14 @@ def test_two_ingests_at_once_are_serialised(small_corpus, tmp_path):
     assert len(b.store.generations()) == 1
 
 
-def _start_chroma(path: Path, port: int) -> subprocess.Popen:
-    exe = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen(
-        [str(exe), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("chroma run did not start")
-
-
+@pytest.mark.slow
 def test_chroma_server_mode_down_and_back(tmp_path, bot):
     from assistant.index.store import IndexUnavailable
     from assistant.surfaces.service import BadQuestion  # noqa: F401  (same import path the UI uses)
     from assistant.surfaces.ui import make_api_chat
 
     port = free_port()
-    server = _start_chroma(tmp_path / "srv", port)
+    server = start_chroma(tmp_path / "srv", port)
     try:
         remote = Assistant(index_dir=str(tmp_path / "lock"), chroma_url=f"http://127.0.0.1:{port}")
         remote.ingest(progress=False)
@@ -165,7 +147,7 @@ def test_chroma_server_mode_down_and_back(tmp_path, bot):
         # The UI shows the error as a message and stays up.
         shown = make_api_chat(remote)(q, [])
         assert shown[0]["content"].startswith("⚠️") and "did not answer" in shown[0]["content"]
-        server = _start_chroma(tmp_path / "srv", port)
+        server = start_chroma(tmp_path / "srv", port)
         assert "0.38" in remote.ask(q).text  # recovers once the server is back
     finally:
         server.kill()
@@ -177,6 +159,59 @@ def test_ui_requires_auth_off_loopback():
     with pytest.raises(ValueError):
         auth_for(Settings().replace(host="0.0.0.0"))
     assert auth_for(Settings().replace(host="0.0.0.0", auth_user="u", auth_password="p")) == ("u", "p")
+
+
+@pytest.mark.slow
+def test_a_real_server_on_all_interfaces_refuses_without_login_and_answers_with_it(bot):
+    """`assistant chat --host 0.0.0.0`: refused to start without a login; with one, bound to every interface
+    (not loopback), it turns away a client without the password and answers one with it."""
+    import psutil
+    from gradio_client import Client
+
+    env = {
+        **os.environ,
+        "ASSISTANT_INDEX_DIR": str(bot.settings.index_dir),
+        "ASSISTANT_CORPUS_DIR": str(CORPUS),
+    }
+    port = free_port()
+    no_login = subprocess.run(
+        [sys.executable, "-m", "assistant", "chat", "--host", "0.0.0.0", "--port", str(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert no_login.returncode == 1 and "ASSISTANT_AUTH_USER" in no_login.stderr
+    assert len(no_login.stderr.strip().splitlines()) == 1
+    env |= {"ASSISTANT_AUTH_USER": "analyst", "ASSISTANT_AUTH_PASSWORD": "s3cret-pass"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "chat", "--host", "0.0.0.0", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    try:
+        deadline = time.time() + 180
+        listening = []
+        while not listening and time.time() < deadline and server.poll() is None:
+            listening = [
+                c.laddr.ip
+                for c in psutil.Process(server.pid).net_connections(kind="tcp")
+                if c.status == psutil.CONN_LISTEN and c.laddr.port == port
+            ]
+            time.sleep(0.5)
+        assert listening and all(ip in ("0.0.0.0", "::") for ip in listening), listening
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types for a 401
+            Client(f"http://127.0.0.1:{port}/", verbose=False).predict("What was the HR?", api_name="/chat")
+        client = Client(f"http://127.0.0.1:{port}/", auth=("analyst", "s3cret-pass"), verbose=False)
+        result = client.predict("What was the median PFS in the pNET cohort?", api_name="/chat")
+        first = result[0] if isinstance(result, list) else result
+        assert "13.8 months" in (first["content"] if isinstance(first, dict) else str(first))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # --- prompt injection ------------------------------------------------------------------------------------
@@ -199,6 +234,7 @@ def test_injected_instructions_change_no_other_answer(small_corpus, tmp_path, bo
 
 
 # --- load ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_twenty_concurrent_users(bot):
     from gradio_client import Client
 
@@ -249,6 +285,7 @@ def test_twenty_concurrent_users(bot):
 # --- properties --------------------------------------------------------------------------------------------
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=0, max_size=1500))
+@pytest.mark.unit
 def test_chunks_round_trip_and_lose_nothing_but_boilerplate(text):
     detector = BoilerplateDetector()
     cleaned = detector.run(text)
@@ -267,6 +304,7 @@ def test_chunks_round_trip_and_lose_nothing_but_boilerplate(text):
             assert ch.isspace(), (i, text[max(0, i - 10) : i + 10])
 
 
+@pytest.mark.unit
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(

@@ -6,8 +6,7 @@ import numpy as np
 
 from assistant import Assistant
 from assistant.index.embeddings import PackagedEmbeddings
-
-from .conftest import CORPUS
+from tests.helpers import CORPUS
 
 
 def test_onnx_int8_vectors_match_torch_and_answer_the_same(tmp_path, bot):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,8 +14,7 @@ import pytest
 from assistant import Assistant
 from assistant.answering.generate import compose, default_gguf
 from assistant.answering.guard import GroundingGuard, Passage
-
-from .conftest import free_port
+from tests.helpers import free_port
 
 
 def passages(bot, *needles: str) -> list[Passage]:
@@ -95,6 +95,7 @@ def test_guard_honours_a_generated_refusal(bot, guard):
     assert verdict.refusal
 
 
+@pytest.mark.slow
 def test_local_generator_answers_from_the_shipped_model(bot, release_text):
     local = Assistant(bot.settings.replace(generator="local"))
     answer = local.ask("What was the hazard ratio in the epNET cohort?")
@@ -115,6 +116,7 @@ def test_local_generator_answers_from_the_shipped_model(bot, release_text):
     assert len(chunks) > 3
 
 
+@pytest.mark.slow
 def test_openai_generator_against_a_real_local_server(bot, release_text):
     port = free_port()
     server = subprocess.Popen(
@@ -138,21 +140,29 @@ def test_openai_generator_against_a_real_local_server(bot, release_text):
         env={**os.environ},
     )
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
+        deadline = time.time() + 180
+        up = False
+        while not up and time.time() < deadline and server.poll() is None:
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
+                up = s.connect_ex(("127.0.0.1", port)) == 0
             time.sleep(0.5)
+        if not up:
+            pytest.fail(f"llama_cpp.server never came up on port {port} (exit code {server.poll()})")
         remote = Assistant(
             bot.settings.replace(
                 generator="openai", openai_base_url=f"http://127.0.0.1:{port}/v1", openai_model="smollm2"
             )
         )
         answer = remote.ask("How many patients were enrolled in the CABINET trial?")
+        # The server really answered (its text is kept beside the guarded answer) ...
         assert answer.generator == "openai" and answer.raw_text and answer.guard is not None
+        # ... and what reaches the user is correct and cited: the enrolment figure, quoted exactly.
+        assert not answer.refused and answer.citations, answer.text
+        assert "298" in answer.text and any("298" in c.quote for c in answer.citations), answer.text
         for c in answer.citations:
             assert release_text[c.start : c.end] == c.quote
+        figures = re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", answer.text))
+        assert all(f in " ".join(c.quote for c in answer.citations) for f in figures), answer.text
         assert remote.ask("What is the recommended dose of Cabometyx?").refused
     finally:
         server.terminate()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import CORPUS, REPO, free_port
+from tests.helpers import CORPUS, REPO, free_port
 
 
 def run_cli(*args, index_dir, timeout=300):

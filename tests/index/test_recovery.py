@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
+from tests.helpers import RELEASE, assistant_cli
 
-from .conftest import RELEASE, assistant_cli
+pytestmark = pytest.mark.slow
 
 PFS_Q = "What was the median PFS in the pNET cohort?"
 
@@ -182,11 +183,10 @@ def test_index_check_reports_the_state_in_one_screen(env_for):
 
 
 def test_rebuild_recovers_a_server_index_whose_active_collection_is_gone(env_for, tmp_path):
-    from .conftest import free_port
-    from .test_reliability import _start_chroma
+    from tests.helpers import free_port, start_chroma
 
     port = free_port()
-    server = _start_chroma(tmp_path / "srv", port)
+    server = start_chroma(tmp_path / "srv", port)
     try:
         env = {**env_for(), "ASSISTANT_CHROMA_URL": f"http://127.0.0.1:{port}"}
         assert _cli(env, "ingest").returncode == 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from assistant.evaluation.metrics import judge, summarise
-from assistant.settings import Settings
+
+pytestmark = pytest.mark.unit
 
 SOURCE = {"r.txt": "Median PFS was 13.8 months versus 4.4 months (HR 0.23)."}
 ITEM = {"id": "x", "question": "PFS?", "facts": ["13.8 months"], "support": ["13.8 months"]}
@@ -38,13 +39,6 @@ def test_unanswerable_must_be_refused():
     item = {"id": "u", "question": "Price?", "answerable": False}
     assert judge(item, "The release does not say.", True, [], SOURCE).correct
     assert not judge(item, "It costs 5 dollars.", False, [], SOURCE).correct
-
-
-def test_settings_env_and_overrides(tmp_path):
-    env = {"ASSISTANT_INDEX_DIR": str(tmp_path), "ASSISTANT_TOP_K": "9", "ASSISTANT_MIN_COVERAGE": "0.5"}
-    s = Settings.from_env(env)
-    assert s.index_dir == Path(tmp_path).resolve() and s.retrieval.top_k == 9 and s.answer.min_coverage == 0.5
-    assert Settings.from_env(env, top_k=3).retrieval.top_k == 3
 
 
 def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():

@@ -17,8 +17,7 @@ import pytest
 from assistant import Assistant
 from assistant.index import tables as tables_mod
 from assistant.index.knowledge import Knowledge
-
-from .conftest import RELEASE, REPO, assistant_cli
+from tests.helpers import RELEASE, REPO, assistant_cli
 
 DEV = REPO / "eval" / "unseen" / "dev"
 
@@ -192,7 +191,7 @@ def test_cold_ask_imports_only_what_it_needs(built, corpus):
     probe = (
         "import sys, runpy\n"
         "sys.argv = ['assistant', 'ask', 'What was the median PFS in the pNET cohort?']\n"
-        "try:\n    runpy.run_module('assistant.surfaces.cli', run_name='__main__')\n"
+        "try:\n    runpy.run_module('assistant.cli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers', 'sklearn', 'langchain_chroma'}\n"
         "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
@@ -212,6 +211,7 @@ def test_a_question_after_reload_from_tables_via_cli(built, corpus):
     assert "13.8 months" in json.loads(a.stdout)["text"]
 
 
+@pytest.mark.slow
 def test_ingest_with_worker_processes_matches_one_process(tmp_path):
     """``--workers 2`` embeds in two real processes; the index and its answers match one process's."""
     from assistant.evaluation.variants import write_corpus

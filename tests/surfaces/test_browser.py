@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, REPO, assistant_cli, free_port
+from tests.helpers import CORPUS, REPO, assistant_cli, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -271,7 +271,7 @@ def test_check_a_draft_in_a_real_browser(ui_server, tmp_path):
     import docx
     from playwright.sync_api import sync_playwright
 
-    from .test_check import DRAFT
+    from tests.checking.test_check import DRAFT
 
     url, _ = ui_server
     word = docx.Document()
