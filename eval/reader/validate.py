@@ -26,12 +26,29 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 READER = REPO / "eval" / "reader"
 KINDS = {
-    "figure", "name", "date", "place", "list", "yesno", "design", "why", "how",
-    "synonym", "category", "verb", "people", "definition", "unanswerable", "followup",
+    "figure",
+    "name",
+    "date",
+    "place",
+    "list",
+    "yesno",
+    "design",
+    "why",
+    "how",
+    "synonym",
+    "category",
+    "verb",
+    "people",
+    "definition",
+    "unanswerable",
+    "followup",
 }
 URL = re.compile(r"https?://[^\s|)>\]]+")
 SHINGLE = 8  # words per shingle for the text-overlap check
 OVERLAP_LIMIT = 0.2  # share of a text's 8-word shingles found in another text that makes it "the same text"
+#: A shingle found in this many training texts is a site's boilerplate (a paywall notice, a footer), not
+#: the story: it is left out of the overlap, so two stories from one site are not taken for one text.
+BOILERPLATE_TEXTS = 3
 
 
 def norm(s: str) -> str:
@@ -51,7 +68,9 @@ def eval_texts() -> dict[str, str]:
         if READER in p.parents:
             continue
         out[str(p.relative_to(REPO))] = p.read_text(encoding="utf-8", errors="replace")
-    for p in list((REPO / "eval" / "check").rglob("*.jsonl")) + list((REPO / "eval" / "injection").rglob("*.jsonl")):
+    for p in list((REPO / "eval" / "check").rglob("*.jsonl")) + list(
+        (REPO / "eval" / "injection").rglob("*.jsonl")
+    ):
         for i, line in enumerate(p.read_text(encoding="utf-8").splitlines()):
             try:
                 row = json.loads(line)
@@ -86,11 +105,17 @@ def sources_table(batch: Path) -> dict[str, str]:
     return out
 
 
-def check_batch(batch: Path, against: dict[str, set], urls: set[str]) -> list[str]:
+def check_batch(
+    batch: Path, against: dict[str, set], urls: set[str], own: dict[str, set] | None = None
+) -> list[str]:
     """Every problem of one batch, one line each (empty list: the batch is valid)."""
     errs: list[str] = []
     corpus = batch / "corpus"
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))} if corpus.exists() else {}
+    texts = (
+        {p.name: p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))}
+        if corpus.exists()
+        else {}
+    )
     table = sources_table(batch)
     for name, text in texts.items():
         if name not in table:
@@ -99,7 +124,7 @@ def check_batch(batch: Path, against: dict[str, set], urls: set[str]) -> list[st
             errs.append(f"{batch.name}/corpus/{name}: its URL is a source of an eval set")
         if len(text) < 600:
             errs.append(f"{batch.name}/corpus/{name}: only {len(text)} characters")
-        sh = shingles(text)
+        sh = (own or {}).get(f"{batch.name}/{name}", shingles(text))
         for other, osh in against.items():
             if sh and len(sh & osh) / len(sh) > OVERLAP_LIMIT:
                 errs.append(f"{batch.name}/corpus/{name}: text overlaps the eval text {other}")
@@ -149,29 +174,55 @@ def check_batch(batch: Path, against: dict[str, set], urls: set[str]) -> list[st
     return errs
 
 
+def training_shingles() -> dict[str, set]:
+    """Each training text's shingles (``batch/file`` -> set), less the shingles of sites' boilerplate."""
+    raw = {
+        f"{p.parent.parent.name}/{p.name}": shingles(p.read_text(encoding="utf-8"))
+        for p in sorted((READER / "batches").glob("*/corpus/*.txt"))
+    }
+    seen: dict[tuple, int] = {}
+    for sh in raw.values():
+        for s in sh:
+            seen[s] = seen.get(s, 0) + 1
+    common = {s for s, n in seen.items() if n >= BOILERPLATE_TEXTS}
+    return {k: v - common for k, v in raw.items()}
+
+
+def duplicates(own: dict[str, set]) -> list[str]:
+    """The same story twice across the training texts (boilerplate aside)."""
+    errs = []
+    names = sorted(own)
+    for i, a in enumerate(names):
+        for b in names[:i]:
+            sa, sb = own[a], own[b]
+            if sa and len(sa & sb) / len(sa) > OVERLAP_LIMIT:
+                errs.append(f"{a}: same text as {b}")
+    return errs
+
+
 def main(argv: list[str]) -> int:
-    batches = [Path(a).resolve() for a in argv] or sorted(p for p in (READER / "batches").iterdir() if p.is_dir())
+    batches = [Path(a).resolve() for a in argv] or sorted(
+        p for p in (READER / "batches").iterdir() if p.is_dir()
+    )
+    own = training_shingles()
     against = {k: shingles(v) for k, v in eval_texts().items()}
     urls = eval_urls()
     errs: list[str] = []
     n_texts = n_q = n_un = 0
     for b in batches:
-        errs += check_batch(b, against, urls)
+        errs += check_batch(b, against, urls, own)
         n_texts += len(list((b / "corpus").glob("*.txt")))
         qf = b / "questions.jsonl"
         if qf.exists():
-            rows = [json.loads(x) for x in qf.read_text(encoding="utf-8").splitlines() if x.strip().startswith("{")]
+            rows = [
+                json.loads(x)
+                for x in qf.read_text(encoding="utf-8").splitlines()
+                if x.strip().startswith("{")
+            ]
             n_q += len(rows)
             n_un += sum(1 for r in rows if r.get("answerable", True) is False)
-    if not argv:  # the same text twice across batches
-        seen: dict[str, set] = {}
-        for b in batches:
-            for p in sorted((b / "corpus").glob("*.txt")):
-                sh = shingles(p.read_text(encoding="utf-8"))
-                for other, osh in seen.items():
-                    if sh and len(sh & osh) / len(sh) > OVERLAP_LIMIT:
-                        errs.append(f"{b.name}/corpus/{p.name}: same text as {other}")
-                seen[f"{b.name}/{p.name}"] = sh
+    if not argv:
+        errs += duplicates(own)
     for e in errs:
         print(e)
     print(f"{n_texts} texts, {n_q} questions ({n_un} unanswerable), {len(errs)} problems")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.ingest.loaders import load_text
 from assistant.ingest.uploads import (
     Accepted,
     RemovalRefused,
@@ -17,7 +18,6 @@ from assistant.ingest.uploads import (
     removed_dir,
     safe_name,
 )
-from assistant.ingest.loaders import load_text
 from assistant.settings import Settings
 
 RELEASE = (

@@ -84,13 +84,32 @@ def test_chat_in_a_real_browser(ui_server):
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 950},
+            accept_downloads=True,
+            permissions=["clipboard-read", "clipboard-write"],
+        )
+        page = context.new_page()
         page.goto(url)
         page.wait_for_selector("#question textarea")
         assert "What was the median PFS" in page.inner_text("#chat")  # examples on an empty chat
+        # Streaming: record every text the chat shows while the answer arrives.
+        page.evaluate(
+            """() => { window.__shown = []; const el = document.querySelector('#chat');
+            new MutationObserver(() => window.__shown.push(el.innerText.length))
+              .observe(el, {subtree: true, childList: true, characterData: true}); }"""
+        )
         page.fill("#question textarea", "What was the median PFS in the pNET cohort?")
         page.press("#question textarea", "Enter")
         page.wait_for_selector("#chat a.cite", timeout=60000)
+        shown = page.evaluate("window.__shown")
+        assert len(set(shown)) >= 4, f"the answer did not stream in: {shown}"
+        # The copy button of the answer puts its text on the clipboard.
+        page.locator(
+            "#chat .message-row.bot-row button[title='Copy'], #chat button[aria-label*='Copy']"
+        ).last.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert "13.8 months" in copied, copied
         page.fill("#question textarea", "And in the epNET cohort?")
         page.press("#question textarea", "Enter")
         page.wait_for_function("document.querySelectorAll('#chat a.cite').length >= 2", timeout=60000)
