@@ -20,7 +20,14 @@ from filelock import FileLock, Timeout
 from assistant.index import tables
 from assistant.index.embeddings import PackagedEmbeddings, ParallelEncoder
 from assistant.index.knowledge import Knowledge
-from assistant.index.store import ActiveIndex, IndexStore, IndexUnavailable, check_index, quarantine
+from assistant.index.store import (
+    ActiveIndex,
+    IndexStore,
+    IndexUnavailable,
+    check_index,
+    quarantine,
+    verify_generation,
+)
 from assistant.ingest.boilerplate import BoilerplateDetector
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.injection import MIN_WORDS, InjectionDetector, PlantedCache
@@ -335,6 +342,7 @@ class Ingestor:
         store.heartbeat(new.name)
         kn.save(tables.folder_for(self.settings.index_dir, new.name))
         self.embeddings.prepare_queries()
+        verify_generation(self.settings, store, new.name, len(unique))
         _fault("before_activate")
         store.activate(new.name, model_name, str(root), len(unique))
         _fault("after_activate")

@@ -19,6 +19,8 @@ API.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import time
 import uuid
@@ -35,6 +37,16 @@ STATE_ID = "active"
 _OPENED: dict[str, tuple[int, int] | None] = {}
 GEN_PREFIX = "gen:"
 PAGE = 2000
+#: Health probes (``IndexStore.check_generation``): stored vectors searched for, the neighbours each may
+#: look among, how many may be missed by an approximate index, and the neighbour count the first probe asks
+#: for (a segment that lost vectors returns fewer).
+PROBES = 16
+OWN_K = 10
+MAX_MISSES = 2
+SIZE_PROBE = 2000
+#: Share of SIZE_PROBE neighbours a healthy graph returns (measured: 1,494 to 1,497 of 1,500 for
+#: near-duplicate vectors; a graph may leave a few nodes unreachable).
+REACH = 0.98
 
 
 class IndexUnavailable(RuntimeError):
@@ -234,40 +246,62 @@ class IndexStore:
         remove_except(self.settings.index_dir, live, grace)
         return dropped
 
-    def check(self, probes: int = 8) -> list[str]:
-        """Problems with the active generation, found by using it the way a question does: its records are
-        read, and stored vectors are searched for (each must find itself), which catches a vector
-        segment that is missing or damaged even when Chroma itself raises nothing. Empty means healthy."""
+    def check(self, probes: int = PROBES) -> list[str]:
+        """Problems with the active generation (see ``check_generation``). Empty means healthy."""
         act = self.active()
         if act is None:
             return []
         try:
-            col = self.client.get_collection(act.collection, embedding_function=None)
+            self.client.get_collection(act.collection, embedding_function=None)
         except Exception:
             return [
                 f"the active generation {act.collection} is gone (the pointer names a missing collection)"
             ]
+        return self.check_generation(act.collection, act.chunks, probes)
+
+    def check_generation(self, name: str, expected: int, probes: int = PROBES) -> list[str]:
+        """Problems with one generation, found by using it the way a question does.
+
+        Why these two probes: Chroma's vector index is an HNSW graph, an *approximate* search. A healthy
+        graph can leave a few stored vectors unreachable (measured: 2 of 1,239 near-duplicate chunks were
+        not returned for their own vector even among the 32 nearest), so "every probe finds itself" calls
+        a fresh, healthy index damaged now and then; that was the flaky health check. Damage shows
+        differently: a missing or stale vector segment holds *fewer* vectors than the records. So the
+        graph must return nearly as many neighbours as asked for (``REACH`` of up to ``SIZE_PROBE``), and at most
+        ``MAX_MISSES`` of the sampled vectors may fail to find themselves among their nearest ``OWN_K``."""
         try:
+            col = self.client.get_collection(name, embedding_function=None)
             count = col.count()
         except Exception as exc:
-            return [f"the active generation cannot be counted ({type(exc).__name__})"]
+            return [f"the generation {name} cannot be opened or counted ({type(exc).__name__})"]
         problems = []
-        if count != act.chunks:
-            problems.append(f"the active generation holds {count} chunks; the pointer says {act.chunks}")
+        if count != expected:
+            problems.append(f"the generation holds {count} chunks; the pointer says {expected}")
         if count == 0:
             return problems
         step = max(1, count // probes)
+        misses = 0
         try:
-            for offset in range(0, count, step)[:probes]:
-                rec = col.get(include=["embeddings", "metadatas"], limit=1, offset=offset)
-                got = col.query(query_embeddings=[rec["embeddings"][0]], n_results=min(4, count))
-                if rec["ids"][0] not in got["ids"][0] or len(got["ids"][0]) < min(4, count):
+            for i, offset in enumerate(range(0, count, step)[:probes]):
+                rec = col.get(include=["embeddings"], limit=1, offset=offset)
+                want = min(SIZE_PROBE if i == 0 else OWN_K, count)
+                got = col.query(query_embeddings=[rec["embeddings"][0]], n_results=want, include=[])
+                if len(got["ids"][0]) < REACH * want:
                     problems.append(
-                        "the vector search does not find stored chunks (a segment is missing or damaged)"
+                        f"the vector search reaches {len(got['ids'][0])} of {want} stored chunks "
+                        "(a segment is missing or damaged)"
                     )
                     break
+                misses += rec["ids"][0] not in got["ids"][0][:OWN_K]
+            if misses > MAX_MISSES:
+                problems.append(
+                    f"the vector search does not find {misses} of {min(probes, count)} stored chunks "
+                    "(a segment is missing or damaged)"
+                )
         except Exception as exc:
-            problems.append(f"reading or searching the active generation failed ({type(exc).__name__})")
+            problems.append(
+                f"reading or searching the generation failed ({type(exc).__name__}: a segment is missing or damaged)"
+            )
         return problems
 
     # --- reading -------------------------------------------------------------------------------------
@@ -282,6 +316,57 @@ class IndexStore:
                 for key in include:
                     rec[key] = page[key][i]
                 yield rec
+
+
+#: Records from which Chroma writes a collection's vectors into its segment folder (its default
+#: ``hnsw:sync_threshold``); below it they live only in the SQLite log, which any reader replays.
+SEGMENT_WRITE_FROM = 1000
+
+
+def verify_generation(
+    settings: Settings, store: IndexStore, name: str, expected: int, tries: int = 4
+) -> None:
+    """Raise ``IndexUnavailable`` unless the new generation is complete and searchable from another process.
+
+    Why before the pointer flips: an assistant in another process loads a generation from disk, and an
+    ingest that flips first could leave it an index it calls damaged. Chroma commits every record to its
+    SQLite log before ``add`` returns, and writes vectors to the segment folder from ``SEGMENT_WRITE_FROM``
+    records on (chroma-core/chroma#6975, #7463); so a generation that large is opened and probed in a fresh
+    process, as the next reader will open it, and a smaller one (log only) in this one. A failed probe is
+    retried after a pause (a write may still be settling); if it still fails the ingest stops and the
+    previous generation stays live.
+    """
+    import subprocess
+    import sys
+
+    problems: list[str] = []
+    for attempt in range(tries):
+        if settings.chroma_url or expected < SEGMENT_WRITE_FROM:
+            problems = store.check_generation(name, expected)
+        else:
+            env = {
+                **os.environ,
+                "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+                "ASSISTANT_COLLECTION_PREFIX": settings.store.collection_prefix,
+            }
+            code = (
+                "import json, sys; from assistant.index.store import IndexStore; from assistant.settings import "
+                f"Settings; print(json.dumps(IndexStore(Settings.from_env()).check_generation({name!r}, {expected})))"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+            )
+            try:
+                problems = json.loads(out.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                problems = [f"the check process failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}"]
+        if not problems:
+            return
+        time.sleep(0.5 * 2**attempt)
+    raise IndexUnavailable(
+        f"the new index is not searchable yet ({problems[0]}); the previous index stays active. Run the "
+        "ingest again, or `assistant index check`"
+    )
 
 
 def _created_from_name(name: str) -> float:
