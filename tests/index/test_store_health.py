@@ -43,7 +43,7 @@ def _check_elsewhere(index_dir) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_a_fresh_index_of_near_duplicates_is_healthy_from_another_process(tmp_path, seed):
     store, name, vecs = _build(tmp_path / "idx", 1500, seed)
     verify_generation(store.settings, store, name, 1500)  # what ingest does before the flip
