@@ -359,8 +359,9 @@ def _log_frozen_scoring(es, names: list[str], summary: dict) -> int:
         for k in ("answer_accuracy", "refusal_accuracy", "citation_precision", "unsupported_number_rate")
         if isinstance(summary.get(k), int | float)
     )
+    head = _git_head()  # before the log is opened: a new log file would count as a change
     with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"{stamp}\t{_git_head()}\t{','.join(names)}\t{figures}\n")
+        fh.write(f"{stamp}\t{head}\t{','.join(names)}\t{figures}\n")
     return sum(
         1 for line in log.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
     )
