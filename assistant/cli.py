@@ -109,6 +109,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if not args.stream:
         print(answer.text)
+    if answer.tier != "answer":
+        print(f"({answer.tier})")
     if answer.citations:
         print()
         for c in answer.citations:
@@ -222,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[common], help="answer one question with citations")
     p.add_argument("question")
-    p.add_argument("--json", action="store_true", help="print {text, citations, refused} as JSON")
+    p.add_argument("--json", action="store_true", help="print {text, citations, refused, tier} as JSON")
     p.add_argument("--history", help="JSON file of earlier turns: [[question, answer], ...]")
     p.add_argument("--generator", choices=GENERATOR_CHOICES, help="answerer (ASSISTANT_GENERATOR)")
     p.add_argument(

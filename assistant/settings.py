@@ -124,6 +124,13 @@ class AnswerSettings:
     )
     topic_coverage: float = _f(0.5, "... or covers at least this share of the question.")
     attach_words: int = _f(3, "Words before a figure that may name the quantity it gives.")
+    use_reader: bool = _f(True, "Use the trained reader (assistant/data/reader) when it ships; off: the answerability model.")
+    reader_threshold: float = _f(
+        -1.0, "Reader probability a sentence needs to answer; negative: the threshold in the reader's manifest."
+    )
+    reader_only: bool = _f(
+        False, "With the reader on, let its probability alone decide (no strict lexical pass)."
+    )
 
 
 @dataclass(frozen=True)

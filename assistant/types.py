@@ -151,12 +151,21 @@ class Answer:
     draft: str = ""
     #: True when the passages give different values for the asked quantity and all are shown.
     conflict: bool = False
+    #: How sure the reply is: ``answer`` (the quoted sentence answers), ``hedge`` (the closest passage is
+    #: quoted without claiming the release lacks the answer), ``absent`` (nothing in the release is near the
+    #: question). ``refused`` is True for the last two.
+    tier: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tier:
+            self.tier = "absent" if self.refused else "answer"
 
     def to_dict(self) -> dict:
         d = {
             "text": self.text,
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
+            "tier": self.tier,
             "question": self.question,
             "generator": self.generator,
             "confidence": round(self.confidence, 4),

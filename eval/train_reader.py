@@ -53,7 +53,6 @@ class Item:
     question: str
     history: list[str]
     sentences: list[str]
-    title: str
     positive: set[int]
     near: set[int]
     answerable: bool
@@ -77,7 +76,7 @@ def load_items() -> tuple[list[Item], dict]:
     detector = BoilerplateDetector()
     for qfile in sorted(READER.glob("batches/*/questions.jsonl")):
         batch = qfile.parent
-        cache: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
+        cache: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         for line in qfile.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -86,9 +85,8 @@ def load_items() -> tuple[list[Item], dict]:
             if q["source"] not in cache:
                 text = (batch / "corpus" / q["source"]).read_text(encoding="utf-8")
                 spans = [(s.start, s.end) for s in split_sentences(text, detector.run(text).kept)]
-                title = next((ln.strip() for ln in text.splitlines() if len(ln.strip()) > 20), "")[:120]
-                cache[q["source"]] = (text, spans, title)
-            text, spans, title = cache[q["source"]]
+                cache[q["source"]] = (text, spans)
+            text, spans = cache[q["source"]]
 
             def hit(snippets: list[str], text=text, spans=spans) -> set[int]:
                 out = set()
@@ -110,7 +108,6 @@ def load_items() -> tuple[list[Item], dict]:
                     question=q["question"],
                     history=q.get("history", []),
                     sentences=[text[a:b] for a, b in spans],
-                    title=title,
                     positive=positive,
                     near=hit(q.get("near", [])),
                     answerable=answerable,
@@ -125,19 +122,24 @@ def _overlap(question: str, sentence: str) -> int:
     return len(qs & {stem(w) for w in words(sentence) if w not in stop})
 
 
+def pair_of(it: Item, i: int) -> tuple[str, str]:
+    """The model's input for sentence ``i`` of the item's release (the same ``pair`` answering uses)."""
+    return pair(it.question, it.sentences[i], it.sentences[i - 1] if i > 0 else "", it.history)
+
+
 def training_pairs(items: list[Item], negatives: int, rng: random.Random) -> list[tuple[str, str, float]]:
     """Positives, then per question the hard negatives (near, most shared words) and random ones."""
     out = []
     for it in items:
         for i in it.positive:
-            out.append((*pair(it.question, it.sentences[i], it.title, it.history), 1.0))
+            out.append((*pair_of(it, i), 1.0))
         rest = [i for i in range(len(it.sentences)) if i not in it.positive]
         hard = sorted(rest, key=lambda i: -_overlap(it.question, it.sentences[i]))
         chosen = list(dict.fromkeys([i for i in it.near if i in rest] + hard[: negatives // 2]))
         pool = [i for i in rest if i not in chosen]
         chosen += rng.sample(pool, min(len(pool), max(0, negatives - len(chosen))))
         for i in chosen[:negatives]:
-            out.append((*pair(it.question, it.sentences[i], it.title, it.history), 0.0))
+            out.append((*pair_of(it, i), 0.0))
     rng.shuffle(out)
     return out
 
@@ -147,7 +149,7 @@ def evaluate(score_fn, items: list[Item], threshold: float | None = None) -> dic
     decision at a threshold (chosen here to maximise accuracy when none is given)."""
     best = []
     for it in items:
-        s = score_fn([pair(it.question, x, it.title, it.history) for x in it.sentences])
+        s = score_fn([pair_of(it, i) for i in range(len(it.sentences))])
         top = int(np.argmax(s)) if len(s) else -1
         best.append((float(s[top]) if len(s) else 0.0, top in it.positive, it.answerable))
     answerable = [b for b in best if b[2]]
@@ -300,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
 
     onnx = Reader(out)
     onnx_dev = evaluate(onnx.scores, dev_items, threshold=None)
-    sample = [pair(it.question, s, it.title, it.history) for it in dev_items[:40] for s in it.sentences[:5]]
+    sample = [pair_of(it, i) for it in dev_items[:40] for i in range(min(5, len(it.sentences)))]
     diff = float(np.max(np.abs(onnx.scores(sample) - model.predict(sample, show_progress_bar=False))))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True

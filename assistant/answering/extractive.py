@@ -45,6 +45,8 @@ from assistant.text.lexicon import (
 from assistant.types import Answer, Citation, Hit, SentenceRef
 
 REFUSAL = "The release does not say"
+#: How a hedge begins: a close passage is shown, and nothing is claimed about what the release lacks.
+HEDGE = "I'm not sure the release answers this directly"
 _VALUE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
 
 
@@ -65,6 +67,13 @@ def _quoted(found: set[str], fallback: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _model() -> AnswerabilityModel:
     return AnswerabilityModel.load()
+
+
+def _reader():
+    """The shipped trained reader, or None when this checkout has none (the answerability model decides)."""
+    from assistant.answering.reader import Reader
+
+    return Reader.load() if Reader.available() else None
 
 
 @dataclass
@@ -107,6 +116,9 @@ class ExtractiveAnswerer:
         self.knobs = settings.answer
         self._context: dict[tuple[str, int], frozenset[str]] = {}
         self.model = _model()
+        #: The trained reader (answering/reader.py), when it ships and ``use_reader`` is on: its probability
+        #: replaces the answerability model's as the main input of the decision.
+        self.reader = _reader() if settings.answer.use_reader else None
         self.typer = AnswerTyper()
         self._word_vectors: dict[str, np.ndarray] = {}
         self._sentence_words: dict[tuple[str, int], list[str]] = {}
@@ -274,8 +286,24 @@ class ExtractiveAnswerer:
             c = Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok, features)
             c.prob = self.model.probability(features)
             out.append(c)
+        if self.reader is not None and out:
+            self._read(q, out)
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _read(self, q: Question, cands: list[Candidate]) -> None:
+        """The trained reader's probability for each candidate, read with the sentence before it."""
+        from assistant.answering.reader import pair
+
+        pairs = []
+        for c in cands:
+            refs = self.kn.sentences.get(c.ref.source, [])
+            i = self.kn.position(c.ref.source, c.ref.start)
+            before = self.kn.text(refs[i - 1]) if i else ""
+            pairs.append(pair(q.raw, self.kn.text(c.ref), before, q.history))
+        for c, p in zip(cands, self.reader.scores(pairs), strict=True):
+            c.features["reader"] = float(p)
+            c.prob = float(p)
 
     def _qualified(self, q: Question, concept: str, present: frozenset[str], source: str) -> bool:
         """A qualifying name ("the EMA's CHMP"): a passage about the CHMP answers for the EMA too, if the
@@ -310,11 +338,14 @@ class ExtractiveAnswerer:
             )
         ranked = self.candidates(q, hits, qvec)
         s = self.knobs
-        threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
+        if self.reader is not None:
+            threshold = s.reader_threshold if s.reader_threshold >= 0 else float(self.reader.manifest["threshold"])
+        else:
+            threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
         possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
         # Sentences passing the strict lexical test answer, ranked as before; when none does, the most
         # probable sentences by the calibrated model do, if they reach its threshold.
-        eligible = [c for c in possible if c.lexical]
+        eligible = [c for c in possible if c.lexical and not (self.reader is not None and s.reader_only)]
         if not eligible:
             eligible = sorted((c for c in possible if c.prob >= threshold), key=lambda c: -c.prob)
         top = eligible[0] if eligible else max(possible, key=lambda c: c.prob, default=None)
@@ -325,7 +356,7 @@ class ExtractiveAnswerer:
             closest = max(on_topic, key=lambda c: c.similarity + c.coverage, default=None)
             why = None
             if q.wants_figure and not possible and any(c.specific_ok for c in ranked):
-                why = "it gives no figure for that"
+                why = "it gives no figure for that" if closest is None else "the closest passage states no figure for it"
             answer = self._refuse(q, closest, why)
             answer.confidence, answer.draft = confidence, draft
             return answer
@@ -501,30 +532,37 @@ class ExtractiveAnswerer:
         return end
 
     def _refuse(self, q: Question, closest: Candidate | None, why: str | None) -> Answer:
-        """A refusal. It quotes the passage nearest the question whenever retrieval found one on the
-        topic; "it never mentions X" alone is kept for questions about nothing the corpus talks about."""
+        """A reply that does not answer, in one of two honest tiers.
+
+        *hedge*: retrieval found a passage on the topic; it is quoted as the closest passage, and the
+        reply does not claim the release lacks the answer (the passage may answer it in words the
+        decision did not trust). *absent*: nothing in the release is near the question; only then does the
+        reply say the release does not mention it. A reply never says "does not say" while quoting."""
         missing = [t for t in q.specific if closest is None or t not in self.kn.concepts_of(closest.ref)]
+        if closest is None:
+            if why:
+                text = f"{REFUSAL}: {why}."
+            elif q.unknown:
+                found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
+                text = f"{REFUSAL}: it never mentions {_quoted(found, 'what you asked')}."
+            else:
+                text = f"{REFUSAL}: no passage of it is about this question."
+            return Answer(text, [], True, q.raw, tier="absent")
         if why:
-            text = f"{REFUSAL}: {why}."
-        elif q.unknown and closest is None:
-            found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
-            shown = _quoted(found, "what you asked")
-            text = f"{REFUSAL}: it never mentions {shown}."
-        elif missing and closest is not None:
+            detail = f" ({why})"
+        elif missing:
             lex = self.kn.lexicon
             named = {
                 w
                 for w in q.corrected.split()
                 if set(lex.concepts(w.strip("?.,!;:'\""), collapse=True)) & set(missing)
             }
-            shown = _quoted(named, "what you named")
-            text = f"{REFUSAL}: no passage of it answers this for {shown}."
+            detail = f" for {_quoted(named, 'what you named')}"
         else:
-            text = f"{REFUSAL}: no passage of it answers this question."
-        if closest is None:
-            return Answer(text, [], True, q.raw)
+            detail = ""
         quote = self.kn.text(closest.ref)
         cite = Citation(
             1, closest.ref.source, quote, closest.ref.start, closest.ref.end, round(closest.score, 4)
         )
-        return Answer(f"{text} The closest passage: {quote} [1]", [cite], True, q.raw)
+        text = f"{HEDGE}{detail}. The passage closest to your question: {quote} [1]"
+        return Answer(text, [cite], True, q.raw, tier="hedge")

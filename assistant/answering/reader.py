@@ -10,8 +10,8 @@ and the tokenizer, no torch, loaded once per process and only when first used.
 
 The input is built by ``pair`` for training and answering alike, so the two never drift apart:
 
->>> pair("How many people took part?", "The trial enrolled 412 patients.", title="Acme reports ZEST results")
-('How many people took part?', 'The trial enrolled 412 patients. | Acme reports ZEST results')
+>>> pair("How many people took part?", "The trial enrolled 412 patients.", before="ZEST was a phase 3 trial.")
+('How many people took part?', 'The trial enrolled 412 patients. | ZEST was a phase 3 trial.')
 >>> pair("And on placebo?", "ORR was 12% with placebo.", history=["What was the response rate?"])[0]
 'What was the response rate? / And on placebo?'
 """
@@ -28,14 +28,17 @@ import numpy as np
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "reader"
 #: Tokens of question + sentence the model reads (longer pairs are cut from the end of the context).
 MAX_TOKENS = 160
+#: Characters of the sentence before that the passage carries as context.
+CONTEXT_CHARS = 200
 
 
-def pair(question: str, sentence: str, title: str = "", history: list[str] | None = None) -> tuple[str, str]:
+def pair(question: str, sentence: str, before: str = "", history: list[str] | None = None) -> tuple[str, str]:
     """The (question, passage) texts the cross-encoder reads: the last earlier question before a
-    follow-up, and the sentence followed by the release's title (which names the drug and company a
-    sentence often leaves out)."""
+    follow-up, and the sentence followed by the sentence before it in the release (which often names the
+    drug, trial or cohort the sentence leaves out), cut to ``CONTEXT_CHARS``."""
     q = " / ".join([*(history or [])[-1:], question]).strip()
-    passage = f"{sentence.strip()} | {title.strip()}" if title.strip() else sentence.strip()
+    context = " ".join(before.split())[:CONTEXT_CHARS]
+    passage = f"{sentence.strip()} | {context}" if context else sentence.strip()
     return q, passage
 
 

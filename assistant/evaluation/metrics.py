@@ -50,11 +50,24 @@ class Judged:
     numbers: int = 0
     unsupported: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: answer, hedge (a close passage quoted without claiming absence) or absent.
+    tier: str = "answer"
+    #: An answerable item whose facts are in front of the user: answered, or hedged with the right passage.
+    facts_shown: bool = False
+    #: The reply says the release does not say it, yet quotes a passage: a false statement to the user.
+    denies_quoting: bool = False
 
 
-def judge(item: dict, text: str, refused: bool, citations: list[dict], sources: dict[str, str]) -> Judged:
+#: How a reply that denies the release answers begins (the product's and the generators' wording).
+DENIAL = re.compile(r"\bdoes not (say|mention|state|give)\b|\bnever (mentions|says|spells)\b", re.IGNORECASE)
+
+
+def judge(
+    item: dict, text: str, refused: bool, citations: list[dict], sources: dict[str, str], tier: str | None = None
+) -> Judged:
     """Score one answer. ``citations`` are dicts with source/quote/start/end; ``sources`` maps a source
-    name to the text its offsets refer to."""
+    name to the text its offsets refer to; ``tier`` is the reply's (answer, hedge, absent)."""
+    tier = tier or ("absent" if refused else "answer")
     answerable = item.get("answerable", True)
     facts = item.get("facts", [])
     forbidden = item.get("forbidden", [])
@@ -90,6 +103,9 @@ def judge(item: dict, text: str, refused: bool, citations: list[dict], sources: 
         numbers=len(nums),
         unsupported=unsupported,
         missing=missing,
+        tier=tier,
+        facts_shown=bool(answerable and tier in ("answer", "hedge") and not missing and facts),
+        denies_quoting=bool(citations and refused and DENIAL.search(text)),
     )
 
 
@@ -114,6 +130,11 @@ def summarise(judged: list[Judged], latencies_ms: list[float], errors: int = 0) 
         "citation_precision": sum(j.precise for j in judged) / cited if cited else 0.0,
         "offset_validity": 1.0 - (all_cites_bad / total_cites) if total_cites else 1.0,
         "unsupported_number_rate": sum(len(j.unsupported) for j in judged) / numbers if numbers else 0.0,
+        "facts_shown": sum(j.facts_shown for j in answerable) / len(answerable) if answerable else 0.0,
+        "tier_answer": sum(j.tier == "answer" for j in judged) / len(judged) if judged else 0.0,
+        "tier_hedge": sum(j.tier == "hedge" for j in judged) / len(judged) if judged else 0.0,
+        "tier_absent": sum(j.tier == "absent" for j in judged) / len(judged) if judged else 0.0,
+        "denies_while_quoting": sum(j.denies_quoting for j in judged),
         "latency_p50_ms": float(np.percentile(latencies_ms, 50)) if latencies_ms else 0.0,
         "latency_p95_ms": float(np.percentile(latencies_ms, 95)) if latencies_ms else 0.0,
     }

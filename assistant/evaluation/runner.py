@@ -25,6 +25,7 @@ GATED = {
     "citation_precision": ">=",
     "offset_validity": ">=",
     "unsupported_number_rate": "<=",
+    "denies_while_quoting": "<=",
 }
 
 
@@ -106,7 +107,7 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
                 {"id": item["id"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
             )
             continue
-        j = judge(item, out["text"], out["refused"], out["citations"], sources)
+        j = judge(item, out["text"], out["refused"], out["citations"], sources, out.get("tier"))
         judged.append(j)
         guard = out.get("guard")
         if guard:
@@ -129,6 +130,7 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
                 "question": item["question"],
                 "text": out["text"],
                 "refused": out["refused"],
+                "tier": j.tier,
                 "correct": j.correct,
                 "missing": j.missing,
                 "unsupported": j.unsupported,
@@ -194,6 +196,11 @@ def write_report(
         "citation_precision",
         "offset_validity",
         "unsupported_number_rate",
+        "facts_shown",
+        "tier_answer",
+        "tier_hedge",
+        "tier_absent",
+        "denies_while_quoting",
         "retrieval_hit_at_k",
         "retrieval_mrr",
         "latency_p50_ms",

@@ -65,6 +65,8 @@ class Question:
     #: Specific concepts that only qualify another one ("EMA" in "the EMA's CHMP" -> "chmp"): a passage
     #: naming the second answers for the first when the release ties the two together elsewhere.
     qualifies: dict[str, str] = field(default_factory=dict)
+    #: The chat's earlier user questions, oldest first (what the trained reader reads a follow-up with).
+    history: list[str] = field(default_factory=list)
 
     @property
     def all_terms(self) -> dict[str, float]:
@@ -141,6 +143,7 @@ def analyse(kn: Knowledge, text: str, history: list[str] | None = None) -> Quest
         else:
             topic, topic_text = dict(q.terms), earlier
     q = _single(kn, text)
+    q.history = list(history or [])
     if topic and is_followup(text, len(q.terms)):
         q.followup = True
         q.inherited = {k: v * HISTORY_WEIGHT for k, v in topic.items() if k not in q.terms}

@@ -56,6 +56,9 @@ CSS = """
 a.cite { font-weight: 600; text-decoration: none; color: #1d4ed8; cursor: pointer; padding: 0 1px; }
 a.cite:hover { text-decoration: underline; }
 .refused { border-left: 4px solid #d97706; background: #fff7ed; padding: 6px 10px; border-radius: 4px; }
+.refused.tier-hedge { border-left-color: #2563eb; background: #eff6ff; }
+.tier { display: inline-block; margin-left: 6px; font-size: 0.75em; color: #6b7280; text-transform: lowercase; }
+.refused .tier { margin: 0 6px 0 0; }
 .source-scroll { max-height: 70vh; overflow-y: auto; white-space: pre-wrap; font-size: 0.92em; line-height: 1.5; }
 .source-scroll mark.hl { background: #fde047; padding: 1px 0; }
 .source-scroll .gap { color: #9ca3af; font-style: italic; }
@@ -101,8 +104,15 @@ def answer_html(answer: Answer) -> str:
         )
         out = out.replace(f"[{c.n}]", link)
     out = out.replace("\n", "<br>")
-    out = f'<div class="refused">⚠️ {out}</div>' if answer.refused else out
+    if answer.refused:  # a hedge or an absence: drawn apart from an answer, with a quiet label of its tier
+        out = f'<div class="refused tier-{answer.tier}"><span class="tier">{TIER_LABEL[answer.tier]}</span> {out}</div>'
+    else:
+        out = f'{out}<span class="tier">{TIER_LABEL["answer"]}</span>'
     return out + guard_html(answer)
+
+
+#: The quiet label each tier carries in the chat.
+TIER_LABEL = {"answer": "answer", "hedge": "⚠️ not sure", "absent": "⚠️ not in the release"}
 
 
 def guard_html(answer: Answer) -> str:

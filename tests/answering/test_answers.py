@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.answering.extractive import HEDGE, REFUSAL
 from assistant.index.embeddings import _load
 
 # (question, figure the answer and its cited quote must contain)
@@ -63,7 +64,11 @@ def test_answers_with_the_right_figure_and_a_citation_that_holds_it(bot, release
 def test_unanswerable_questions_are_refused(bot, release_text, question):
     answer = bot.ask(question)
     assert answer.refused, answer.text
-    assert answer.text.startswith("The release does not say")
+    # Two honest tiers: a close passage is quoted without claiming absence; absence is said only alone.
+    if answer.tier == "hedge":
+        assert answer.text.startswith(HEDGE) and answer.citations and "does not" not in answer.text
+    else:
+        assert answer.tier == "absent" and answer.text.startswith(REFUSAL) and not answer.citations
     check_citations(answer, release_text)
 
 

@@ -91,8 +91,8 @@ def test_definitions_in_both_directions_with_letters_inside_words(web_bot):
 
 def test_refusal_quotes_the_closest_passage_only_when_on_topic(bot, release_text):
     answer = bot.ask("What was the objective response rate in the pNET cohort?")
-    assert answer.refused and "The closest passage:" in answer.text
+    assert answer.refused and answer.tier == "hedge" and "The passage closest to your question:" in answer.text
     c = answer.citations[0]
     assert release_text[c.start : c.end] == c.quote
     off_topic = bot.ask("What is the capital of Peru?")
-    assert off_topic.refused and not off_topic.citations and "never mentions" in off_topic.text
+    assert off_topic.tier == "absent" and not off_topic.citations and "never mentions" in off_topic.text

@@ -47,7 +47,13 @@ def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():
     limits = load_thresholds()
     assert set(limits["target"]) == set(limits["gate"]) == set(GATED)
     # The gate may trail a target the product does not meet yet, never exceed it or drop the safety ones.
-    for key in ("refusal_accuracy", "citation_precision", "offset_validity", "unsupported_number_rate"):
+    for key in (
+        "refusal_accuracy",
+        "citation_precision",
+        "offset_validity",
+        "unsupported_number_rate",
+        "denies_while_quoting",
+    ):
         assert limits["gate"][key] == limits["target"][key]
     for key in ("answer_accuracy", "citation_recall"):
         assert limits["gate"][key] <= limits["target"][key]
@@ -56,3 +62,26 @@ def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():
     bad = dict(good, unsupported_number_rate=0.01, answer_accuracy=0.5)
     missed = check_gate(bad, limits["gate"])
     assert len(missed) == 2 and any("unsupported_number_rate" in m for m in missed)
+
+
+def test_tiers_are_counted_and_a_denial_that_quotes_is_caught():
+    from assistant.evaluation.metrics import summarise
+
+    item = {"id": "x", "question": "How many?", "facts": ["412 patients"]}
+    quote = {"source": "r.txt", "quote": "It enrolled 412 patients.", "start": 0, "end": 25}
+    sources = {"r.txt": "It enrolled 412 patients."}
+    hedge = judge(
+        item, "I'm not sure ... closest: It enrolled 412 patients. [1]", True, [quote], sources, "hedge"
+    )
+    assert hedge.facts_shown and not hedge.correct and not hedge.denies_quoting
+    denial = judge(
+        item,
+        "The release does not say. The closest passage: It enrolled 412 patients. [1]",
+        True,
+        [quote],
+        sources,
+    )
+    assert denial.denies_quoting and denial.tier == "absent"
+    s = summarise([hedge, denial], [10.0, 10.0])
+    assert s["tier_hedge"] == 0.5 and s["tier_absent"] == 0.5 and s["denies_while_quoting"] == 1
+    assert s["facts_shown"] == 0.5
