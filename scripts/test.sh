@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The test command: install the test and generator extras into .venv/ (and Debian's Chromium for the
+# The test command: install the test, generator and training extras into .venv/ (and Debian's Chromium for the
 # browser test), lint, run every test tier (unit, integration, slow, browser: plain `pytest` runs only the
 # first two), then the eval gate: the extractive answerer on
 # eval/qa.jsonl and the unseen dev split against the [gate] and [gate_dev] thresholds of eval/thresholds.toml (own index and report in a
 # temporary folder, so a user's index is never touched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh test,llm
+bash scripts/setup.sh test,llm,train
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
