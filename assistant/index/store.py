@@ -112,7 +112,13 @@ def connect(settings: Settings):
         if _OPENED.get(str(path), _folder_id(path)) != _folder_id(path):
             _forget_clients(path)
         _OPENED[str(path)] = _folder_id(path)
-        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+        # Opening a new folder creates Chroma's SQLite tables; two processes doing it at once (two ingests,
+        # an ingest and a UI) race, and the loser fails with "table collections already exists". Opening
+        # is serialised across processes; once the tables exist it costs a lock round-trip.
+        from filelock import FileLock
+
+        with FileLock(str(settings.index_dir / ".open.lock"), timeout=300):
+            return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except Exception as exc:
         raise IndexUnavailable(
             f"the index at {path} is unreadable ({type(exc).__name__}: {str(exc)[:120]}); "
