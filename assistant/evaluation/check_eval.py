@@ -55,7 +55,9 @@ def run_check_set(name: str, settings: Settings, embeddings=None) -> dict:
     drafts_paths, folders = check_sets()[name]
     drafts = load_drafts(drafts_paths)
     corpus = _corpus(folders)
-    index = settings.index_dir.parent / f"{settings.index_dir.name}-eval-{name}"
+    # Its own index in a temporary folder, removed afterwards: a check eval leaves nothing in the checkout
+    # or beside the user's index.
+    index = Path(tempfile.mkdtemp(prefix=f"assistant-check-{name}-"))
     kwargs = {"corpus_dir": corpus, "index_dir": index}
     bot = Assistant(settings.replace(**kwargs))
     if embeddings is not None:
@@ -100,6 +102,7 @@ def run_check_set(name: str, settings: Settings, embeddings=None) -> dict:
                 )
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
+        shutil.rmtree(index, ignore_errors=True)
     return {"summary": summarise(rows, seconds), "rows": rows}
 
 

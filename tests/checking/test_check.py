@@ -104,6 +104,7 @@ def test_labelled_dev_drafts_meet_their_measured_floors(tmp_path):
     from assistant.settings import Settings
 
     summary = run_check_set("check-dev", Settings(index_dir=tmp_path / "idx"))["summary"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # its index was temporary, beside nothing
     print("\ncheck-dev:", json.dumps({k: round(v, 3) for k, v in summary.items()}))
     assert summary["claims"] >= 170
     assert summary["supported_citations_hold_figures"] == 1.0

@@ -99,3 +99,21 @@ def test_the_overlap_check_catches_an_eval_text_in_the_training_data(tmp_path):
     against = {k: validate.shingles(v) for k, v in validate.eval_texts().items()}
     errs = validate.check_batch(batch, against, validate.eval_urls())
     assert any("overlaps the eval text" in e for e in errs) and any("URL is a source" in e for e in errs)
+
+
+def test_reader_dev_and_decision_sets_are_whole_held_out_releases(tmp_path):
+    """`assistant eval --sets reader-dev` and the decision split are put together from the reader's
+    batches: whole releases (never part of one), disjoint, each question's release copied beside it."""
+    import json
+
+    from assistant.evaluation.sets import assemble, eval_sets, is_decision_split, is_reader_dev
+
+    made = {}
+    for name, belongs in (("reader-dev", is_reader_dev), ("reader-decision", is_decision_split)):
+        es = assemble(eval_sets()[name], tmp_path / name)
+        items = [json.loads(line) for line in es.qa.read_text(encoding="utf-8").splitlines()]
+        assert len(items) > 500
+        assert all(belongs(i["source"]) for i in items)
+        assert all((es.corpus_dir / i["source"]).is_file() for i in items)
+        made[name] = {i["source"] for i in items}
+    assert not made["reader-dev"] & made["reader-decision"]

@@ -1,7 +1,7 @@
 """A running assistant follows ingests made by other processes, without a single failed question.
 
 Real processes throughout: `assistant chat` servers asked through gradio_client in a loop, while separate
-`assistant ingest` processes add, change and remove a release several times; once on the embedded index
+`assistant ingest` processes add, change and remove a release; once on the embedded index
 and once with two UIs sharing one `chroma run` server. Plus the in-process guarantees behind it: a
 question keeps the generation it started on, the old one survives its grace period, and a question whose
 generation was collected under it is retried on the new one.
@@ -47,7 +47,8 @@ def _wait_port(port: int, proc: subprocess.Popen, seconds: float = 180) -> None:
 
 
 class Asker(threading.Thread):
-    """One user asking two questions in turn, as fast as answers come, recording every reply."""
+    """One user asking two questions in turn, a fifth of a second apart, recording every reply (a tighter
+    loop only burns the CPU the ingests under test need, and slows the suite)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
@@ -72,6 +73,7 @@ class Asker(threading.Thread):
                 self.replies.append((time.time(), q, text))
             except Exception as exc:  # noqa: BLE001 - every failure is counted
                 self.errors.append(f"{q}: {type(exc).__name__}: {exc}")
+            self.stop.wait(0.2)
 
     def latest(self, q: str, after: float) -> str | None:
         got = [t for when, qq, t in self.replies if qq == q and when > after]
@@ -134,9 +136,10 @@ def test_running_uis_follow_ingests_without_a_failed_question(tmp_path, mode):
         steps = [
             (lambda: (corpus / "zest.md").write_text(_zest(412)), lambda t: "412" in t),
             (lambda: (corpus / "zest.md").write_text(_zest(520)), lambda t: "520" in t and "412" not in t),
-            (lambda: (corpus / "zest.md").unlink(), lambda t: "520" not in t and ("does not say" in t or "not sure" in t)),
-            (lambda: (corpus / "zest.md").write_text(_zest(633)), lambda t: "633" in t),
-            (lambda: (corpus / "zest.md").write_text(_zest(700)), lambda t: "700" in t),
+            (
+                lambda: (corpus / "zest.md").unlink(),
+                lambda t: "520" not in t and ("does not say" in t or "not sure" in t),
+            ),
         ]
         for change, ok in steps:
             change()
@@ -156,9 +159,9 @@ def test_running_uis_follow_ingests_without_a_failed_question(tmp_path, mode):
     errors = [e for a in askers for e in a.errors]
     asked = sum(len(a.replies) for a in askers)
     pfs = [t for a in askers for _, q, t in a.replies if q == PFS_Q]
-    print(f"\n{mode}: {asked} questions during 5 ingests, {len(errors)} errors")
+    print(f"\n{mode}: {asked} questions during {len(steps)} ingests, {len(errors)} errors")
     assert not errors, errors[:3]
-    assert asked >= 40
+    assert asked >= 20
     assert pfs and all("13.8 months" in t for t in pfs)  # the release nobody touched answers throughout
     store = Assistant(**{"corpus_dir": str(corpus), "index_dir": env["ASSISTANT_INDEX_DIR"]}).store
     if mode == "embedded":

@@ -42,32 +42,68 @@ def _synthetic_release(i: int) -> str:
     rng = random.Random(i)
     lines = [f"Company{i} Pharma announced results from its Phase {1 + i % 3} programme.", ""]
     for k in range(60):
+        # Short (about 20 tokens): embedding 1,200 of them twice is most of what this test costs.
         lines += [
-            f"In cohort {k} of study Z{i}-{k}, {rng.randint(10, 900)} patients received dose level "
-            f"{rng.randint(1, 99)} and the response rate was {rng.randint(1, 99)} percent.",
+            f"Cohort {k} of Z{i}-{k}: {rng.randint(10, 900)} patients, response {rng.randint(1, 99)}%.",
             "",
         ]
     return "\n".join(lines)
 
 
+def _env(root: Path, big: bool) -> dict:
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(root / "corpus"),
+        "ASSISTANT_INDEX_DIR": str(root / "idx"),
+    }
+    if big:
+        env["ASSISTANT_CHUNK_MAX_CHARS"] = "60"  # one chunk per synthetic sentence
+    return env
+
+
+def _layout(root: Path, big: bool) -> dict:
+    """A corpus in ``root``: the shipped release, and with ``big`` 20 synthetic ones (1,200+ chunks)."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(RELEASE, corpus / RELEASE.name)
+    if big:
+        # Chroma writes a collection's vectors to its segment folder from about 1,000 records on;
+        # below that they live in the SQLite log and a missing folder would not be damage at all.
+        for i in range(20):
+            (corpus / f"synthetic-{i:02d}.md").write_text(_synthetic_release(i), encoding="utf-8")
+    return _env(root, big)
+
+
+@pytest.fixture(scope="module")
+def healthy(tmp_path_factory):
+    """A healthy index of each kind (the shipped release; 1,000+ chunks), built once by a real
+    `assistant ingest` and checked healthy by `assistant index check`; tests get a copy of the folder,
+    so each case spends its time on the damage and the rebuild rather than on the same first ingest."""
+    built: dict[bool, Path] = {}
+
+    def get(big: bool) -> Path:
+        if big not in built:
+            root = tmp_path_factory.mktemp("big" if big else "small")
+            env = _layout(root, big)
+            done = _cli(env, "ingest")
+            assert done.returncode == 0, done.stderr
+            check = _cli(env, "index", "check")
+            assert check.returncode == 0 and "health:      OK" in check.stdout, check.stdout
+            built[big] = root
+        return built[big]
+
+    return get
+
+
 @pytest.fixture()
-def env_for(tmp_path):
-    def make(big: bool = False) -> dict:
-        corpus = tmp_path / "corpus"
-        corpus.mkdir()
-        shutil.copy(RELEASE, corpus / RELEASE.name)
-        env = {
-            **os.environ,
-            "ASSISTANT_CORPUS_DIR": str(corpus),
-            "ASSISTANT_INDEX_DIR": str(tmp_path / "idx"),
-        }
-        if big:
-            # Chroma writes a collection's vectors to its segment folder from about 1,000 records on;
-            # below that they live in the SQLite log and a missing folder would not be damage at all.
-            for i in range(20):
-                (corpus / f"synthetic-{i:02d}.md").write_text(_synthetic_release(i), encoding="utf-8")
-            env["ASSISTANT_CHUNK_MAX_CHARS"] = "200"
-        return env
+def env_for(tmp_path, healthy):
+    """The environment of a test's own corpus and index: empty, or (``ingested``) a copy of a healthy one."""
+
+    def make(big: bool = False, ingested: bool = False) -> dict:
+        if ingested:
+            shutil.copytree(healthy(big), tmp_path / "copy")
+            return _env(tmp_path / "copy", big)
+        return _layout(tmp_path, big)
 
     return make
 
@@ -109,12 +145,9 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_rebuild_recovers_from_a_damaged_index(env_for, damage):
     breaker, big = DAMAGE[damage]
-    env = env_for(big)
+    env = env_for(big, ingested=True)  # a copy of an index `assistant index check` called healthy
     index = Path(env["ASSISTANT_INDEX_DIR"])
     corpus = Path(env["ASSISTANT_CORPUS_DIR"])
-    built = _cli(env, "ingest")
-    assert built.returncode == 0, built.stderr
-    assert _cli(env, "index", "check").returncode == 0
     before = _digest(corpus)
 
     breaker(index)
@@ -141,7 +174,7 @@ def test_rebuild_recovers_from_a_damaged_index(env_for, damage):
     assert check.returncode == 0 and "health:      OK" in check.stdout, check.stdout
     bot = Assistant(corpus_dir=env["ASSISTANT_CORPUS_DIR"], index_dir=str(index))
     if big:
-        bot = Assistant(bot.settings.replace(chunk_max_chars=200))
+        bot = Assistant(bot.settings.replace(chunk_max_chars=60))
     answer = bot.ask(PFS_Q)
     assert not answer.refused and "13.8 months" in answer.text, answer.text
     for c in answer.citations:
@@ -165,8 +198,7 @@ def test_rebuild_of_a_healthy_index_keeps_answering_the_running_assistant(env_fo
 
 
 def test_index_check_reports_the_state_in_one_screen(env_for):
-    env = env_for()
-    assert _cli(env, "ingest").returncode == 0
+    env = env_for(ingested=True)
     out = _cli(env, "index", "check")
     assert out.returncode == 0
     lines = out.stdout.splitlines()
