@@ -23,18 +23,6 @@ def pytest_collection_modifyitems(config, items):
         if not TIERS & {m.name for m in item.iter_markers()}:
             item.add_marker(pytest.mark.integration)
 
-    # Files with slow or browser tests first, unit-only files last (a stable sort, so each file's tests stay
-    # together and in order): with two workers taking whole files, the long ones start early and the
-    # short ones fill the end, instead of one worker finishing a long file alone.
-    def weight(item) -> int:
-        names = {m.name for m in item.iter_markers()}
-        return 0 if names & {"slow", "browser"} else 2 if "unit" in names else 1
-
-    heaviest: dict[str, int] = {}
-    for item in items:
-        heaviest[item.fspath.strpath] = min(heaviest.get(item.fspath.strpath, 2), weight(item))
-    items.sort(key=lambda item: heaviest[item.fspath.strpath])
-
 
 @pytest.fixture(scope="session")
 def release_text() -> str:
