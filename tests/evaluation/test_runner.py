@@ -8,16 +8,24 @@ import os
 from tests.helpers import REPO, assistant_cli
 
 
-def test_plain_eval_scores_no_frozen_split_and_leaves_no_index_behind(tmp_path):
+def test_the_eval_gate_passes_scores_no_frozen_split_and_leaves_no_index_behind(tmp_path):
+    """The eval gate of the test command (scripts/test.sh runs it here, beside the other tests, rather than
+    once more after them): plain `assistant eval --gate` scores the shipped set and unseen dev against
+    eval/thresholds.toml, scores no frozen split and leaves no index folder behind."""
     logs = sorted(REPO.glob("eval/unseen/*/scored.log"))
     before = {p: p.read_bytes() for p in logs}
+
     def index_like() -> set[str]:  # what an eval used to leave at the root: .index-eval-dev/ and the like
         return {n for n in os.listdir(REPO) if "index" in n or "eval-" in n}
 
     listing = index_like()
-    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "idx")}
-    out = assistant_cli("eval", "--generator", "extractive", "--out", str(tmp_path / "report"), env=env)
-    assert out.returncode == 0, out.stderr
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "idx"), "HF_HUB_OFFLINE": "1"}
+    out = assistant_cli(
+        "eval", "--generator", "extractive", "--gate", "--out", str(tmp_path / "report"), env=env
+    )
+    print(out.stdout)  # the table, in the test command's output (-rA) and on failure
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "gate: passed" in out.stdout
     report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert {r["set"] for r in report.values()} == {"shipped", "dev"}
     assert {p: p.read_bytes() for p in logs} == before  # no frozen split was scored
