@@ -181,18 +181,7 @@ def main() -> int:
     if args.dry_run:
         return 0
     data = {
-        "weights": model.weights,
-        "intercept": model.intercept,
-        "mean": model.mean,
-        "scale": model.scale,
-        "threshold": model.threshold,
-        "features": list(FEATURES),
-        "fitted_on": names,
-        "questions": len(questions),
-        "candidates": len(rows),
-        "positives": int(sum(labels)),
-        "min_refusal": args.min_refusal,
-        "c": args.c,
+        **described(model, names, len(questions), labels, args.min_refusal, args.c),
         "date": dt.date.today().isoformat(),
         "chosen": chosen,
         "refusal_floors": floors,
@@ -203,6 +192,26 @@ def main() -> int:
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {path}")
     return 0
+
+
+def described(
+    model, fitted_on: list[str], questions: int, labels: list[int], min_refusal: float, c: float
+) -> dict:
+    """The model and how it was fitted, as the JSON file the product loads records it."""
+    return {
+        "weights": model.weights,
+        "intercept": model.intercept,
+        "mean": model.mean,
+        "scale": model.scale,
+        "threshold": model.threshold,
+        "features": list(model.features),
+        "fitted_on": fitted_on,
+        "questions": questions,
+        "candidates": len(labels),
+        "positives": int(sum(labels)),
+        "min_refusal": min_refusal,
+        "c": c,
+    }
 
 
 def fit_with_reader(args) -> int:
@@ -230,19 +239,8 @@ def fit_with_reader(args) -> int:
     from assistant.answering.reader import Reader
 
     data = {
-        "weights": model.weights,
-        "intercept": model.intercept,
-        "mean": model.mean,
-        "scale": model.scale,
-        "threshold": model.threshold,
-        "features": list(features),
-        "fitted_on": ["reader-decision"],
+        **described(model, ["reader-decision"], len(questions), labels, min_refusal, args.c),
         "reader_weights_sha256": Reader.load().name,
-        "questions": len(questions),
-        "candidates": len(rows),
-        "positives": int(sum(labels)),
-        "min_refusal": min_refusal,
-        "c": args.c,
         "date": dt.date.today().isoformat(),
         "chosen": chosen,
         "curve": curve,

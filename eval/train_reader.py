@@ -385,46 +385,20 @@ def latency(score_fn, items: list[Item], runs: int = 30) -> float:
 
 def export_bi(model, folder: Path) -> None:
     """The bi-encoder's transformer as int8 ONNX (per-channel weights) returning its hidden states, with
-    its tokenizer: ``assistant.answering.reader.Reader`` pools and normalises as sentence-transformers does."""
-    import os
+    its tokenizer: ``assistant.answering.reader.Reader`` pools and normalises as sentence-transformers does.
+    The export is the product's own (``OnnxModel``, the one the packaged embedding model goes through)."""
+    import shutil
+    import tempfile
 
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from assistant.index.embeddings import OnnxModel
 
     folder.mkdir(parents=True, exist_ok=True)
-    hf = model[0].auto_model.eval()
-    tok = model.tokenizer
-
-    class Hidden(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.m(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    enc = tok(
-        ["How many people took part?", "The trial enrolled 412 patients at 80 sites."],
-        padding=True,
-        return_tensors="pt",
-    )
-    axes = {0: "batch", 1: "tokens"}
-    fp32 = folder / f"model.{os.getpid()}.fp32.onnx"
-    torch.onnx.export(
-        Hidden(hf),
-        (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
-        str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["hidden"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "hidden": axes},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(folder / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
-    fp32.unlink()
-    tok.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = Path(tmp) / "model"
+        model.save(str(saved))
+        exported = OnnxModel(str(saved), Path(tmp), quantize=True).file
+        shutil.move(str(exported), folder / "model.onnx")
+        shutil.copy(saved / "tokenizer.json", folder / "tokenizer.json")
 
 
 def data_hash() -> str:
