@@ -17,7 +17,8 @@ its level without the model); the default 1.0 means the model may not cost one r
 With ``--reader`` the model reads the trained reader's features too (answering/reader.py) and is fitted on
 the reader's *decision split* (``reader-decision``: two train releases in ten, 1,587 annotated questions,
 which the reader was not trained on, so the model learns how far to trust the reader on unseen releases);
-it decides every question (the strict lexical pass is off with the reader), and its threshold is the best
+it is fitted on every question (in the product a sentence passing the strict lexical test still answers
+unless this model gives it less than ``reader_lexical_floor``), and its threshold is the best
 answer accuracy among those refusing at least ``--min-refusal`` of the unanswerable questions, out of fold.
 It is written to assistant/data/answerability-reader.json.
 """

@@ -119,7 +119,8 @@ class ExtractiveAnswerer:
         self.knobs = settings.answer
         self._context: dict[tuple[str, int], frozenset[str]] = {}
         #: The trained reader (answering/reader.py), when it ships and ``use_reader`` is on: its cosines are
-        #: features of the decision model, which then decides alone (no strict lexical pass).
+        #: features of the decision model, which can then also veto the strict lexical pass
+        #: (``reader_lexical_floor``).
         self.reader = _reader() if settings.answer.use_reader else None
         self.model = _model(self.reader is not None)
         self.typer = AnswerTyper()
