@@ -229,6 +229,23 @@ def base_model(name: str) -> str:
     return name
 
 
+def _trainer_args(out: Path, epochs: int, batch: int, lr: float) -> dict:
+    """What both trainers share: CPU, a fixed seed, no checkpoints, a progress bar, 10 % warm-up."""
+    return {
+        "output_dir": str(out / "checkpoints"),
+        "num_train_epochs": epochs,
+        "per_device_train_batch_size": batch,
+        "learning_rate": lr,
+        "warmup_ratio": 0.1,
+        "logging_steps": 50,
+        "save_strategy": "no",
+        "report_to": "none",
+        "seed": 13,
+        "use_cpu": True,
+        "disable_tqdm": False,
+    }
+
+
 def train(train_pairs, base: str, epochs: int, batch: int, out: Path, lr: float = 1e-4):
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoder, CrossEncoderTrainer
@@ -243,19 +260,7 @@ def train(train_pairs, base: str, epochs: int, batch: int, out: Path, lr: float 
             "label": [p[2] for p in train_pairs],
         }
     )
-    args = CrossEncoderTrainingArguments(
-        output_dir=str(out / "checkpoints"),
-        num_train_epochs=epochs,
-        per_device_train_batch_size=batch,
-        learning_rate=lr,
-        warmup_ratio=0.1,
-        logging_steps=50,
-        save_strategy="no",
-        report_to="none",
-        seed=13,
-        use_cpu=True,
-        disable_tqdm=False,
-    )
+    args = CrossEncoderTrainingArguments(**_trainer_args(out, epochs, batch, lr))
     trainer = CrossEncoderTrainer(
         model=model, args=args, train_dataset=data, loss=BinaryCrossEntropyLoss(model)
     )
@@ -286,7 +291,8 @@ def triplets(items: list[Item]) -> dict[str, list[str]]:
 def train_bi(items: list[Item], base: str, epochs: int, batch: int, out: Path, lr: float = 3e-5):
     """A bi-encoder (question and passage embedded apart, compared by cosine), fine-tuned from the same
     weights with sentence-transformers' MultipleNegativesRankingLoss: the retrieval-side alternative to
-    the cross-encoder, cheap at question time because passages are embedded at ingest."""
+    the cross-encoder, cheap at question time because a passage's vector does not depend on the question
+    (the product encodes each passage once per process)."""
     from datasets import Dataset
     from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
     from sentence_transformers.losses import MultipleNegativesRankingLoss
@@ -297,17 +303,7 @@ def train_bi(items: list[Item], base: str, epochs: int, batch: int, out: Path, l
     if epochs <= 0:
         return model
     args = SentenceTransformerTrainingArguments(
-        output_dir=str(out / "checkpoints"),
-        num_train_epochs=epochs,
-        per_device_train_batch_size=batch,
-        learning_rate=lr,
-        warmup_ratio=0.1,
-        batch_sampler=BatchSamplers.NO_DUPLICATES,
-        logging_steps=50,
-        save_strategy="no",
-        report_to="none",
-        seed=13,
-        use_cpu=True,
+        **_trainer_args(out, epochs, batch, lr), batch_sampler=BatchSamplers.NO_DUPLICATES
     )
     trainer = SentenceTransformerTrainer(
         model=model,
