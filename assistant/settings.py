@@ -148,6 +148,25 @@ class AnswerSettings:
         "With the reader on, the decision model's probability a sentence needs to answer; negative: the "
         "threshold fitted with it (assistant/data/answerability-reader.json).",
     )
+    decider: str = _f(
+        "learned",
+        "Which answer path decides: learned (bi-encoder + BM25 candidates, the cross-encoder's calibrated "
+        "probability, answering/learned.py) or hand (the older hand-signal decision, answering/extractive.py).",
+    )
+    candidates: int = _f(8, "Sentences the cross-encoder reads per question (the best of bi-encoder + BM25).")
+    scope_releases: int = _f(3, "Most releases whose every sentence is a candidate (the best retrieved ones).")
+    hedge_passages: int = _f(3, "Ranked passages a hedge quotes, each cited.")
+    learned_threshold: float = _f(
+        -1.0,
+        "Calibrated probability the best sentence needs for the answer tier; negative: the threshold fitted "
+        "for answer-tier precision 0.95 on the decision split (assistant/data/cross/calibration.json).",
+    )
+    veto_specific: bool = _f(
+        True, "Learned path: a sentence lacking a name, code or figure of the question is not answered outright."
+    )
+    veto_figure: bool = _f(
+        True, "Learned path: a question that asks for a figure is not answered outright by a sentence without one."
+    )
     reader_lexical_floor: float = _f(
         0.1,
         "With the reader on, a sentence passing the strict lexical test answers when the decision model gives "

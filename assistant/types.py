@@ -151,10 +151,13 @@ class Answer:
     draft: str = ""
     #: True when the passages give different values for the asked quantity and all are shown.
     conflict: bool = False
-    #: How sure the reply is: ``answer`` (the quoted sentence answers), ``hedge`` (the closest passage is
+    #: How sure the reply is: ``answer`` (the quoted sentence answers), ``hedge`` (the closest passages are
     #: quoted without claiming the release lacks the answer), ``absent`` (nothing in the release is near the
-    #: question). ``refused`` is True for the last two.
+    #: question). ``refused`` is True for ``absent`` only: a hedge shows passages, it does not refuse.
     tier: str = ""
+    #: The passages the models ranked for this question, most probable first (source, start, end, prob):
+    #: what the eval's "best-k sentences hold the facts" figures are read from.
+    ranked: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.tier:
@@ -170,6 +173,8 @@ class Answer:
             "generator": self.generator,
             "confidence": round(self.confidence, 4),
         }
+        if self.ranked:
+            d["ranked"] = self.ranked
         if self.conflict:
             d["conflict"] = True
         if self.guard is not None:

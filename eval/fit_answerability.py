@@ -70,7 +70,7 @@ def collect(bot: Assistant, items: list[dict]) -> list[dict]:
         answerable = item.get("answerable", True)
         rows = []
         for c in cands:
-            quote = kn.slice(c.ref.source, c.ref.start, answerer._list_end(c.ref)) or kn.text(c.ref)
+            quote = kn.slice(c.ref.source, c.ref.start, answerer.list_end(c.ref)) or kn.text(c.ref)
             ok = answerable and all(contains(quote, f) for f in item.get("facts", []))
             admissible = c.specific_ok and (c.has_figure or not q.wants_figure)
             rows.append({"features": c.features, "label": int(ok), "admissible": admissible})

@@ -74,6 +74,16 @@ def _find(text: str, snippet: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+def hit_spans(text: str, spans: list[tuple[int, int]], snippets: list[str]) -> set[int]:
+    """Indexes of the sentences (``spans``) that the annotated snippets fall on."""
+    out: set[int] = set()
+    for s in snippets:
+        found = _find(text, s)
+        if found:
+            out |= {i for i, (a, b) in enumerate(spans) if a < found[1] and found[0] < b}
+    return out
+
+
 def load_items() -> tuple[list[Item], dict]:
     """Every question as an Item, and counts of what could not be tied to a sentence (reported)."""
     items: list[Item] = []
@@ -94,12 +104,7 @@ def load_items() -> tuple[list[Item], dict]:
             text, spans = cache[q["source"]]
 
             def hit(snippets: list[str], text=text, spans=spans) -> set[int]:
-                out = set()
-                for s in snippets:
-                    found = _find(text, s)
-                    if found:
-                        out |= {i for i, (a, b) in enumerate(spans) if a < found[1] and found[0] < b}
-                return out
+                return hit_spans(text, spans, snippets)
 
             answerable = q.get("answerable", True) is not False
             positive = hit(q.get("support", [])) if answerable else set()

@@ -128,7 +128,7 @@ class ExtractiveAnswerer:
         self._sentence_words: dict[tuple[str, int], list[str]] = {}
 
     # --- scoring -----------------------------------------------------------------------------------
-    def _context_of(self, ref: SentenceRef) -> frozenset[str]:
+    def context_of(self, ref: SentenceRef) -> frozenset[str]:
         key = (ref.source, ref.start)
         got = self._context.get(key)
         if got is None:
@@ -233,7 +233,7 @@ class ExtractiveAnswerer:
             holds = self.typer.holds(kind, text, q_words, ent, head) if typed else None
             own = self.kn.concepts_of(ref)
             has_figure = bool(numbers(text))
-            ctx = self._context_of(ref)
+            ctx = self.context_of(ref)
             got = mine = 0.0
             full = set()
             missing_idf = 0.0
@@ -346,7 +346,7 @@ class ExtractiveAnswerer:
         if q.defines:
             # Only the release's own words expand an abbreviation; a glossary's expansion would be an
             # answer nobody can check against the release.
-            return self._definition(q, hits) or Answer(
+            return self.definition(q, hits) or Answer(
                 f"{REFUSAL}: it never spells out “{q.defines}”.", [], True, q.raw
             )
         ranked = self.candidates(q, hits, qvec)
@@ -411,11 +411,21 @@ class ExtractiveAnswerer:
         citations = []
         parts = []
         for n, c in enumerate(chosen, start=1):
-            start, end = c.ref.start, self._list_end(c.ref)
+            start, end = c.ref.start, self.list_end(c.ref)
             quote = self.kn.slice(c.ref.source, start, end) or self.kn.text(c.ref)
             citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
             parts.append(f"{quote} [{n}]")
         return Answer(" ".join(parts), citations, False, q.raw, confidence=confidence, draft=draft)
+
+    def conflict_answer(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Answer | None:
+        """The side-by-side reply when the sentences that answer give different values for the asked
+        quantity (see ``_conflict``), else None: the check the learned answerer keeps from this one."""
+        ranked = self.candidates(q, hits, qvec)
+        threshold = self.knobs.answer_threshold if self.knobs.answer_threshold >= 0 else self.model.threshold
+        possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
+        passing = [c for c in possible if c.lexical or c.prob >= threshold]
+        conflict = self._conflict(q, passing)
+        return self._side_by_side(q, conflict, 1.0, "") if conflict else None
 
     def _attached_values(self, q: Question, ref: SentenceRef) -> tuple[set[float], set[str]]:
         """Values the sentence gives *for what the question asks*: figures preceded, within three words,
@@ -471,7 +481,7 @@ class ExtractiveAnswerer:
         citations, parts, values = [], [], []
         ordered = sorted(conflict, key=lambda item: (item[0].ref.source, item[0].ref.start))
         for n, (c, vals) in enumerate(ordered, start=1):
-            start, end = c.ref.start, self._list_end(c.ref)
+            start, end = c.ref.start, self.list_end(c.ref)
             quote = self.kn.slice(c.ref.source, start, end) or self.kn.text(c.ref)
             citations.append(Citation(n, c.ref.source, quote, start, start + len(quote), round(c.score, 4)))
             parts.append(f"{quote} [{n}]")
@@ -526,7 +536,7 @@ class ExtractiveAnswerer:
                 covered |= c.full
         return added
 
-    def _definition(self, q: Question, hits: list[Hit]) -> Answer | None:
+    def definition(self, q: Question, hits: list[Hit]) -> Answer | None:
         """A definition question ("What does CABINET stand for?"): the first sentence where a retrieved
         release spells the abbreviation out, as "long form (SHORT)" or "SHORT (words whose capitals spell
         it)". Only retrieved releases are searched, so a filter on releases holds."""
@@ -544,7 +554,7 @@ class ExtractiveAnswerer:
                         return Answer(f"{quote} [1]", [cite], False, q.raw)
         return None
 
-    def _list_end(self, ref: SentenceRef) -> int:
+    def list_end(self, ref: SentenceRef) -> int:
         """End of the list a sentence introduces ("... is currently indicated as:16" + its items)."""
         if not strip_footnotes(self.kn.text(ref)).rstrip().endswith(":"):
             return ref.end
@@ -574,14 +584,7 @@ class ExtractiveAnswerer:
         reply say the release does not mention it. A reply never says "does not say" while quoting."""
         missing = [t for t in q.specific if closest is None or t not in self.kn.concepts_of(closest.ref)]
         if closest is None:
-            if why:
-                text = f"{REFUSAL}: {why}."
-            elif q.unknown:
-                found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
-                text = f"{REFUSAL}: it never mentions {_quoted(found, 'what you asked')}."
-            else:
-                text = f"{REFUSAL}: no passage of it is about this question."
-            return Answer(text, [], True, q.raw, tier="absent")
+            return self.absent(q, why)
         if why:
             detail = f" ({why})"
         elif missing:
@@ -599,4 +602,16 @@ class ExtractiveAnswerer:
             1, closest.ref.source, quote, closest.ref.start, closest.ref.end, round(closest.score, 4)
         )
         text = f"{HEDGE}{detail}. The passage closest to your question: {quote} [1]"
-        return Answer(text, [cite], True, q.raw, tier="hedge")
+        return Answer(text, [cite], False, q.raw, tier="hedge")
+
+    def absent(self, q: Question, why: str | None = None) -> Answer:
+        """The *absent* tier: nothing in the release is near the question, so the reply says so, naming the
+        question's words the releases never use, and quotes nothing. ``refused`` is True only here."""
+        if why:
+            text = f"{REFUSAL}: {why}."
+        elif q.unknown:
+            found = {w for w in q.corrected.split() if any(w.lower().startswith(u) for u in q.unknown)}
+            text = f"{REFUSAL}: it never mentions {_quoted(found, 'what you asked')}."
+        else:
+            text = f"{REFUSAL}: no passage of it is about this question."
+        return Answer(text, [], True, q.raw, tier="absent")

@@ -150,7 +150,7 @@ class GenerativeAnswerer:
 
     def stream(self, question, hits, qvec) -> Iterator[tuple[str, Answer | None]]:
         gate = self.extractive.run(question, hits, qvec)
-        if gate.refused:
+        if gate.tier != "answer":  # a hedge or an absence: the generator writes nothing over it
             gate.generator = self.settings.generator
             yield gate.text, gate
             return

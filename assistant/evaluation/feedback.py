@@ -25,7 +25,7 @@ def feedback_to_cases(feedback: Path) -> list[dict]:
         if rec.get("history"):
             case["history"] = rec["history"]
         if rec.get("liked") and answer:
-            if answer.get("refused"):
+            if answer.get("refused") or answer.get("tier", "answer") != "answer":
                 case["answerable"] = False
             else:
                 quotes = [c["quote"] for c in answer.get("citations", [])]

@@ -68,6 +68,9 @@ def judge(
     """Score one answer. ``citations`` are dicts with source/quote/start/end; ``sources`` maps a source
     name to the text its offsets refer to; ``tier`` is the reply's (answer, hedge, absent)."""
     tier = tier or ("absent" if refused else "answer")
+    # Scored by tier: only an answer-tier reply claims an answer. A hedge is not a refusal in the API
+    # (it shows passages), but it does not answer outright either, so it counts as not answered here.
+    refused = tier != "answer"
     answerable = item.get("answerable", True)
     facts = item.get("facts", [])
     forbidden = item.get("forbidden", [])
@@ -131,6 +134,12 @@ def summarise(judged: list[Judged], latencies_ms: list[float], errors: int = 0) 
         "offset_validity": 1.0 - (all_cites_bad / total_cites) if total_cites else 1.0,
         "unsupported_number_rate": sum(len(j.unsupported) for j in judged) / numbers if numbers else 0.0,
         "facts_shown": sum(j.facts_shown for j in answerable) / len(answerable) if answerable else 0.0,
+        # Of the replies in the answer tier, the share that are right (an unanswerable one answered is wrong).
+        "answer_precision": (
+            sum(j.correct for j in judged if j.tier == "answer") / answered
+            if (answered := sum(j.tier == "answer" for j in judged))
+            else 1.0
+        ),
         "tier_answer": sum(j.tier == "answer" for j in judged) / len(judged) if judged else 0.0,
         "tier_hedge": sum(j.tier == "hedge" for j in judged) / len(judged) if judged else 0.0,
         "tier_absent": sum(j.tier == "absent" for j in judged) / len(judged) if judged else 0.0,

@@ -85,6 +85,18 @@ def rank_of_support(retrieved: list, spans: list[tuple[str, int, int]]) -> int |
     return None
 
 
+#: The "best k ranked sentences hold the facts" figures of every run.
+BEST_K = (1, 3, 5, 8)
+
+
+def ranked_hold_facts(ranked: list[dict], facts: list[str], sources: dict[str, str], k: int) -> bool:
+    """Whether the ``k`` sentences the models ranked first hold every fact between them."""
+    text = " \n ".join(
+        sources.get(r["source"], "")[r["start"] : r["end"]] for r in ranked[:k] if r["source"] in sources
+    )
+    return all(_contains(text, f) for f in facts)
+
+
 def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
     judged: list[Judged] = []
     latencies: list[float] = []
@@ -92,6 +104,7 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
     errors = 0
     hits = ranks = scored = 0
     figures_before = unsupported_before = 0
+    best_k: dict[int, list[bool]] = {k: [] for k in BEST_K}
     for item in items:
         try:
             history = []
@@ -109,6 +122,9 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
             continue
         j = judge(item, out["text"], out["refused"], out["citations"], sources, out.get("tier"))
         judged.append(j)
+        if item.get("answerable", True) and item.get("facts") and out.get("ranked"):
+            for k in BEST_K:
+                best_k[k].append(ranked_hold_facts(out["ranked"], item["facts"], sources, k))
         guard = out.get("guard")
         if guard:
             figures_before += guard.get("figures_before", 0)
@@ -144,6 +160,9 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
             }
         )
     summary = summarise(judged, latencies, errors)
+    for k in BEST_K:
+        # The models' own ranking, before any decision: what the pipeline could show at best.
+        summary[f"ranked_facts_at_{k}"] = sum(best_k[k]) / len(best_k[k]) if best_k[k] else 0.0
     summary["retrieval_hit_at_k"] = hits / scored if scored else 0.0
     summary["retrieval_mrr"] = ranks / scored if scored else 0.0
     # For generators: figures the model wrote that no retrieved passage holds, before the guard ran.
@@ -197,6 +216,11 @@ def write_report(
         "offset_validity",
         "unsupported_number_rate",
         "facts_shown",
+        "answer_precision",
+        "ranked_facts_at_1",
+        "ranked_facts_at_3",
+        "ranked_facts_at_5",
+        "ranked_facts_at_8",
         "tier_answer",
         "tier_hedge",
         "tier_absent",
@@ -211,7 +235,7 @@ def write_report(
     names = list(results)
     lines = ["# Eval report", "", "| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for k in keys:
-        lines.append(f"| {k} | " + " | ".join(_fmt(results[n]["summary"][k]) for n in names) + " |")
+        lines.append(f"| {k} | " + " | ".join(_fmt(results[n]["summary"].get(k, "")) for n in names) + " |")
     lines += ["", "Gate: " + ("PASSED" if not failures else "FAILED: " + "; ".join(failures)), ""]
     if short:
         lines += ["Targets not met: " + "; ".join(short), ""]

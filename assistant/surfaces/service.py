@@ -89,6 +89,7 @@ class Assistant:
         self._knowledge: Knowledge | None = None
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
+        self._learned = None  # answering.learned.LearnedAnswerer, built per loaded generation
         self._generative = None
         self._lock = threading.RLock()
 
@@ -152,6 +153,7 @@ class Assistant:
                 self._generative = None  # its guard holds the old lexicon
             self._retriever = HybridRetriever.build(kn, store.client, self.embeddings, self.settings)
             self._answerer = ExtractiveAnswerer(kn, self.embeddings, self.settings)
+            self._learned = None
             self._knowledge = kn
             return self._knowledge, self._retriever, self._answerer
 
@@ -234,10 +236,20 @@ class Assistant:
 
     def answerer(self, kn: Knowledge, extractive: ExtractiveAnswerer) -> Answerer:
         """The answerer settings.generator names, built once per loaded generation (a model loads once)."""
+        from assistant.answering import learned
         from assistant.answering.generate import answerer_for
         from assistant.answering.guard import GroundingGuard
 
         with self._lock:
+            if self.settings.generator == "extractive" and self.settings.answer.decider == "learned":
+                if not learned.available():
+                    raise RuntimeError(
+                        "the trained reader or cross-encoder is missing from assistant/data/ "
+                        "(set ASSISTANT_DECIDER=hand for the hand-made decision)"
+                    )
+                if self._learned is None or self._learned.kn is not kn:
+                    self._learned = learned.LearnedAnswerer(kn, self.embeddings, self.settings, extractive)
+                return self._learned
             if self._generative is None:
                 self._generative = answerer_for(
                     self.settings, extractive, lambda: GroundingGuard(kn.lexicon, self.embeddings, self.settings.llm)

@@ -104,7 +104,7 @@ def answer_html(answer: Answer) -> str:
         )
         out = out.replace(f"[{c.n}]", link)
     out = out.replace("\n", "<br>")
-    if answer.refused:  # a hedge or an absence: drawn apart from an answer, with a quiet label of its tier
+    if answer.tier != "answer":  # a hedge or an absence: drawn apart from an answer, with a quiet label of its tier
         out = f'<div class="refused tier-{answer.tier}"><span class="tier">{TIER_LABEL[answer.tier]}</span> {out}</div>'
     else:
         out = f'{out}<span class="tier">{TIER_LABEL["answer"]}</span>'

@@ -46,6 +46,8 @@ KINDS = {
 URL = re.compile(r"https?://[^\s|)>\]]+")
 SHINGLE = 8  # words per shingle for the text-overlap check
 OVERLAP_LIMIT = 0.2  # share of a text's 8-word shingles found in another text that makes it "the same text"
+#: The near-miss classes of brief section 4 (batches b8 onward name one for every unanswerable question).
+NEAR_KINDS = {"other_arm", "other_cohort", "other_time", "other_people", "other_measure", "missing_detail"}
 #: A shingle found in this many training texts is a site's boilerplate (a paywall notice, a footer), not
 #: the story: it is left out of the overlap, so two stories from one site are not taken for one text.
 BOILERPLATE_TEXTS = 3
@@ -156,6 +158,9 @@ def check_batch(
         if q.get("kind") == "followup" and not q.get("history"):
             errs.append(f"{where}: a follow-up needs its earlier question(s) in history")
         if q.get("answerable", True) is False:
+            m = re.fullmatch(r"b(\d+)", batch.name)
+            if m and int(m.group(1)) >= 8 and (not q.get("near") or q.get("near_kind") not in NEAR_KINDS):
+                errs.append(f"{where}: from b8 on an unanswerable question needs near and a near_kind of the brief")
             if q.get("facts") or q.get("support"):
                 errs.append(f"{where}: an unanswerable question has no facts or support")
             for s in q.get("near", []):

@@ -54,7 +54,7 @@ def check_citations(answer, release_text):
 @pytest.mark.parametrize(("question", "figure"), ANSWERABLE)
 def test_answers_with_the_right_figure_and_a_citation_that_holds_it(bot, release_text, question, figure):
     answer = bot.ask(question)
-    assert not answer.refused, answer.text
+    assert answer.tier == "answer", answer.text
     assert figure in answer.text
     assert any(figure in c.quote for c in answer.citations)
     check_citations(answer, release_text)
@@ -63,7 +63,7 @@ def test_answers_with_the_right_figure_and_a_citation_that_holds_it(bot, release
 @pytest.mark.parametrize("question", UNANSWERABLE)
 def test_unanswerable_questions_are_refused(bot, release_text, question):
     answer = bot.ask(question)
-    assert answer.refused, answer.text
+    assert answer.tier != "answer", answer.text
     # Two honest tiers: a close passage is quoted without claiming absence; absence is said only alone.
     if answer.tier == "hedge":
         assert answer.text.startswith(HEDGE) and answer.citations and "does not" not in answer.text
@@ -78,7 +78,7 @@ def test_followup_is_resolved_from_history(bot, release_text):
         "And in the epNET cohort?", history=[("What was the median PFS in the pNET cohort?", first.text)]
     )
     assert (
-        not follow.refused and "8.4 months" in follow.text and "13.8 months for Cabometyx" not in follow.text
+        follow.tier == "answer" and "8.4 months" in follow.text and "13.8 months for Cabometyx" not in follow.text
     )
     check_citations(follow, release_text)
     # Gradio's message format works the same way.
@@ -96,7 +96,7 @@ def test_list_question_quotes_the_list(bot):
 
 def test_empty_question_is_not_looked_up(bot):
     answer = bot.ask("   ")
-    assert answer.refused and not answer.citations
+    assert answer.tier != "answer" and not answer.citations
 
 
 def test_too_long_question_is_rejected(bot):

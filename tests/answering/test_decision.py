@@ -60,7 +60,7 @@ def _quotes_hold(answer) -> None:
 )
 def test_an_answer_quotes_the_sentence_that_holds_the_figure(ask, question, figure):
     answer = ask(question)
-    assert not answer.refused and figure in answer.text
+    assert answer.tier == "answer" and figure in answer.text
     _quotes_hold(answer)
 
 
@@ -74,7 +74,7 @@ def test_an_answer_quotes_the_sentence_that_holds_the_figure(ask, question, figu
 )
 def test_what_the_release_does_not_give_is_refused_without_a_figure(ask, question):
     answer = ask(question)
-    assert answer.refused and answer.tier in ("hedge", "absent")
+    assert answer.tier != "answer" and answer.tier in ("hedge", "absent")
     # A hedge quotes without claiming absence; an absence claims it without quoting.
     assert answer.text.startswith(HEDGE if answer.tier == "hedge" else REFUSAL)
     assert bool(answer.citations) == (answer.tier == "hedge")
@@ -84,26 +84,26 @@ def test_what_the_release_does_not_give_is_refused_without_a_figure(ask, questio
 
 def test_a_refusal_quotes_its_closest_passage_with_exact_offsets(ask):
     answer = ask("What was the overall survival?")
-    assert answer.refused
+    assert answer.tier != "answer"
     for c in answer.citations:
         assert ZENTRA[c.start : c.end] == c.quote
 
 
 def test_a_definition_is_quoted_where_the_release_spells_it_out(ask):
     answer = ask("What does ODAC stand for?")
-    assert not answer.refused and "Oncologic Drugs Advisory Committee" in answer.text
+    assert answer.tier == "answer" and "Oncologic Drugs Advisory Committee" in answer.text
     _quotes_hold(answer)
-    assert ask("What does XQZ stand for?").refused
+    assert ask("What does XQZ stand for?").tier != "answer"
 
 
 def test_a_followup_takes_its_subject_from_the_history(ask):
     answer = ask("And with placebo?", history=("What was the median PFS with Zorbatin?",))
-    assert not answer.refused and "5.6 months" in answer.text
+    assert answer.tier == "answer" and "5.6 months" in answer.text
 
 
 def test_the_settings_reach_the_decision(ask):
-    assert not ask("How many patients did the trial enrol?").refused
+    assert ask("How many patients did the trial enrol?").tier == "answer"
     # No sentence can cover more than all of the question, nor reach a probability above 1: refused.
-    assert ask("How many patients did the trial enrol?", min_coverage=1.01, answer_threshold=1.01).refused
+    assert ask("How many patients did the trial enrol?", min_coverage=1.01, answer_threshold=1.01).tier != "answer"
     # At most one sentence per answer.
     assert len(ask("What was the primary endpoint and median PFS?", max_answer_sentences=1).citations) <= 1

@@ -100,7 +100,7 @@ def test_local_generator_answers_from_the_shipped_model(bot, release_text):
     local = Assistant(bot.settings.replace(generator="local"))
     answer = local.ask("What was the hazard ratio in the epNET cohort?")
     assert answer.generator == "local" and answer.guard is not None and answer.raw_text
-    assert not answer.refused
+    assert answer.tier == "answer"
     for c in answer.citations:
         assert release_text[c.start : c.end] == c.quote
     # Whatever the model wrote, no figure reaches the user that its citations do not hold.
@@ -110,7 +110,7 @@ def test_local_generator_answers_from_the_shipped_model(bot, release_text):
     quotes = " ".join(c.quote for c in answer.citations)
     assert all(f in quotes for f in figures), (answer.text, answer.raw_text)
     # Unanswerable: the model is never asked, the refusal stands.
-    assert local.ask("What is the price of Cabometyx?").refused
+    assert local.ask("What is the price of Cabometyx?").tier != "answer"
     # Tokens stream.
     chunks = [t for t, final in local.stream("What was the median PFS in the pNET cohort?") if final is None]
     assert len(chunks) > 3
@@ -157,13 +157,13 @@ def test_openai_generator_against_a_real_local_server(bot, release_text):
         # The server really answered (its text is kept beside the guarded answer) ...
         assert answer.generator == "openai" and answer.raw_text and answer.guard is not None
         # ... and what reaches the user is correct and cited: the enrolment figure, quoted exactly.
-        assert not answer.refused and answer.citations, answer.text
+        assert answer.tier == "answer" and answer.citations, answer.text
         assert "298" in answer.text and any("298" in c.quote for c in answer.citations), answer.text
         for c in answer.citations:
             assert release_text[c.start : c.end] == c.quote
         figures = re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", answer.text))
         assert all(f in " ".join(c.quote for c in answer.citations) for f in figures), answer.text
-        assert remote.ask("What is the recommended dose of Cabometyx?").refused
+        assert remote.ask("What is the recommended dose of Cabometyx?").tier != "answer"
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -32,18 +32,18 @@ def reader(tmp_path_factory):
 )
 def test_definition_questions_quote_where_the_release_spells_it_out(reader, question, expected):
     answer = reader.ask(question)
-    assert not answer.refused, answer.text
+    assert answer.tier == "answer", answer.text
     assert expected in answer.text and expected in answer.citations[0].quote
 
 
 def test_an_abbreviation_the_release_never_defines_is_not_expanded(reader):
     answer = reader.ask("What does ORR stand for?")
-    assert answer.refused, answer.text
+    assert answer.tier != "answer", answer.text
 
 
 def test_study_and_trial_are_one_word(reader):
     answer = reader.ask("How many patients did the study enrol?")
-    assert not answer.refused and "412 patients" in answer.text, answer.text
+    assert answer.tier == "answer" and "412 patients" in answer.text, answer.text
 
 
 @pytest.mark.parametrize(
@@ -55,25 +55,25 @@ def test_study_and_trial_are_one_word(reader):
 )
 def test_words_the_genre_uses_interchangeably(reader, question, expected):
     answer = reader.ask(question)
-    assert not answer.refused and expected in answer.text, answer.text
+    assert answer.tier == "answer" and expected in answer.text, answer.text
 
 
 def test_an_interchangeable_word_does_not_stand_in_for_a_missing_subject(reader):
     answer = reader.ask("How many doctors took part in the trial?")
-    assert answer.refused, answer.text
+    assert answer.tier != "answer", answer.text
 
 
 def test_possessive_name_is_answered_where_the_release_ties_the_two(reader):
     answer = reader.ask("What was the FDA's ODAC vote based on?")
-    assert not answer.refused and "ZEPHYR trial" in answer.text, answer.text
+    assert answer.tier == "answer" and "ZEPHYR trial" in answer.text, answer.text
     # The release never ties the EMA to the ODAC: the EMA's ODAC is not something it talks about.
     answer = reader.ask("What was the EMA's ODAC vote based on?")
-    assert answer.refused, answer.text
+    assert answer.tier != "answer", answer.text
 
 
 def test_a_paragraph_sentence_completes_the_answer_it_follows(reader):
     answer = reader.ask("How were the two cohorts randomized and analysed?")
-    assert not answer.refused, answer.text
+    assert answer.tier == "answer", answer.text
     assert "randomized 1:1" in answer.text and "its own statistical analysis plan" in answer.text
     assert len(answer.citations) == 2
     # A sentence of the same paragraph that adds nothing asked is not attached.

@@ -66,7 +66,7 @@ def test_detector_keeps_an_ordinary_release_whole(release_text):
 def test_a_disguised_word_is_matched_and_cited_with_exact_offsets(web_bot):
     bot, text = web_bot
     answer = bot.ask("What was the objective response rate with velmarest?")
-    assert not answer.refused and "41%" in answer.text
+    assert answer.tier == "answer" and "41%" in answer.text
     for c in answer.citations:
         assert text[c.start : c.end] == c.quote  # the quote keeps the Greek letter of the original
     assert any("respοnse" in c.quote for c in answer.citations)
@@ -86,12 +86,12 @@ def test_definitions_in_both_directions_with_letters_inside_words(web_bot):
     assert find_expansions("Prolia (TM) and Study 145 (Gilead) were") == []
     bot, _ = web_bot
     answer = bot.ask("What does TRELLIS stand for?")
-    assert not answer.refused and "TReatment of Early Lung Lesions" in answer.text
+    assert answer.tier == "answer" and "TReatment of Early Lung Lesions" in answer.text
 
 
 def test_refusal_quotes_the_closest_passage_only_when_on_topic(bot, release_text):
     answer = bot.ask("What was the objective response rate in the pNET cohort?")
-    assert answer.refused and answer.tier == "hedge" and "The passage closest to your question:" in answer.text
+    assert answer.tier == "hedge" and not answer.refused and "closest to your question:" in answer.text
     c = answer.citations[0]
     assert release_text[c.start : c.end] == c.quote
     off_topic = bot.ask("What is the capital of Peru?")

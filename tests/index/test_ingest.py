@@ -43,7 +43,7 @@ def test_advertisement_is_not_retrievable(bot):
         assert "1stOncology" not in chunk.text and "Free Demo" not in chunk.text
     hits = bot.retriever.invoke("Schedule your free 1stOncology demo")
     assert all("1stOncology" not in d.page_content for d in hits)
-    assert bot.ask("How many members use 1stOncology?").refused
+    assert bot.ask("How many members use 1stOncology?").tier != "answer"
 
 
 def test_boilerplate_detector_is_general():
@@ -82,7 +82,7 @@ def test_incremental_change_and_delete(small_corpus, tmp_path, bot):
     third = b.ingest(progress=False)
     assert third.embedded == 0 and third.files == 1
     assert all(c.source != "other.md" for c in b.knowledge.chunks)
-    assert b.ask("What was the objective response rate of Zorbatin?").refused
+    assert b.ask("What was the objective response rate of Zorbatin?").tier != "answer"
 
 
 def test_repeated_text_is_embedded_once(small_corpus, tmp_path, bot):

@@ -41,7 +41,7 @@ def test_questions_naming_a_drug_find_its_release(big):
     for m in picks:
         a = bot.ask(f"What was the median PFS with {m['brand']} in the pNET cohort?")
         if (
-            not a.refused
+            a.tier == "answer"
             and f"median PFS was {m['fig:13.8']} months for {m['brand']}" in a.text
             and all(c.source == m["source"] for c in a.citations)
         ):
@@ -67,7 +67,7 @@ def test_filters_by_release_and_date(big):
     assert m["source"] in allowed and all(bot.knowledge.documents[s]["date"] == m["date"] for s in allowed)
     assert bot.ask(
         "What was the HR in the pNET cohort?", date_from="1990-01-01", date_to="1990-12-31"
-    ).refused
+    ).tier != "answer"
     # The CLI takes the same filter.
     env = {
         **os.environ,
