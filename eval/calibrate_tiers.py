@@ -114,6 +114,7 @@ def fit(rows: list[dict]) -> dict:
             break
     ap = np.sort(pb[answerable])
     absent = float(ap[int(ABSENT_MISS * len(ap))]) if len(ap) else 0.0
+    absent = min(absent, threshold)  # an answer-tier probability is never "nothing near the question"
     sel = (pb >= threshold) & allowed
     return {
         "features": list(FEATURES),

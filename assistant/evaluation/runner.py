@@ -161,8 +161,10 @@ def run_system(system, items: list[dict], sources: dict[str, str]) -> dict:
         )
     summary = summarise(judged, latencies, errors)
     for k in BEST_K:
-        # The models' own ranking, before any decision: what the pipeline could show at best.
-        summary[f"ranked_facts_at_{k}"] = sum(best_k[k]) / len(best_k[k]) if best_k[k] else 0.0
+        # The models' own ranking, before any decision: what the pipeline could show at best. Absent (a
+        # blank in the report) for an answerer that ranks nothing, rather than a misleading 0.
+        if best_k[k]:
+            summary[f"ranked_facts_at_{k}"] = sum(best_k[k]) / len(best_k[k])
     summary["retrieval_hit_at_k"] = hits / scored if scored else 0.0
     summary["retrieval_mrr"] = ranks / scored if scored else 0.0
     # For generators: figures the model wrote that no retrieved passage holds, before the guard ran.
@@ -347,7 +349,7 @@ def print_table(results: dict[str, dict]) -> None:
     for name in results:
         table.add_column(name, justify="right")
     for k in next(iter(results.values()))["summary"]:
-        table.add_row(k, *(_fmt(results[n]["summary"][k]) for n in results))
+        table.add_row(k, *(_fmt(results[n]["summary"].get(k, "")) for n in results))
     Console().print(table)
 
 

@@ -108,7 +108,13 @@ def main(argv: list[str]) -> int:
     # Neither an eval text nor a text the reader was trained on (the checker uses the reader).
     against = {k: rv.shingles(v) for k, v in rv.eval_texts().items() if "eval/facts/" not in k}
     against |= rv.training_shingles()
-    urls = rv.eval_urls() | {
+    # Eval URLs outside the fact-sheet batches (a batch's own SOURCES.md is not an eval set to itself).
+    urls = {
+        u.rstrip(".,;")
+        for f in list((rv.REPO / "eval").rglob("*.md")) + list((rv.REPO / "corpus").glob("*"))
+        if f.is_file() and rv.READER not in f.parents and HERE / "batches" not in f.parents
+        for u in rv.URL.findall(f.read_text(encoding="utf-8", errors="replace"))
+    } | {
         u for b in (rv.READER / "batches").iterdir() for u in rv.sources_table(b).values()
     }
     errs: list[str] = []

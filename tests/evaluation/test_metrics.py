@@ -85,3 +85,42 @@ def test_tiers_are_counted_and_a_denial_that_quotes_is_caught():
     s = summarise([hedge, denial], [10.0, 10.0])
     assert s["tier_hedge"] == 0.5 and s["tier_absent"] == 0.5 and s["denies_while_quoting"] == 1
     assert s["facts_shown"] == 0.5
+
+
+def test_a_hedge_is_scored_as_not_answered_but_its_facts_count_as_shown():
+    cite = {"n": 1, "source": "r.txt", "quote": SOURCE["r.txt"], "start": 0, "end": len(SOURCE["r.txt"])}
+    text = f"The release may not answer this directly. The passage closest: {SOURCE['r.txt']} [1]"
+    j = judge(ITEM, text, False, [cite], SOURCE, "hedge")
+    s = summarise([j], [10.0])
+    assert not j.correct and s["facts_shown"] == 1.0 and s["tier_hedge"] == 1.0
+    unanswerable = {"id": "u", "question": "OS?", "answerable": False}
+    assert judge(unanswerable, text, False, [cite], SOURCE, "hedge").correct
+
+
+def test_answer_precision_counts_only_answer_tier_replies():
+    good = judge(ITEM, "Median PFS was 13.8 months [1]", False, [GOOD_CITE], SOURCE, "answer")
+    wrong = judge(
+        {"id": "u", "question": "OS?", "answerable": False},
+        "Median PFS was 13.8 months [1]",
+        False,
+        [GOOD_CITE],
+        SOURCE,
+        "answer",
+    )
+    hedged = judge(ITEM, "The release does not say.", True, [], SOURCE, "absent")
+    assert summarise([good, wrong, hedged], [1.0] * 3)["answer_precision"] == 0.5
+    assert summarise([hedged], [1.0])["answer_precision"] == 1.0
+
+
+def test_ranked_hold_facts_reads_the_ranked_offsets():
+    from assistant.evaluation.runner import ranked_hold_facts
+
+    text = SOURCE["r.txt"]
+    ranked = [
+        {"source": "r.txt", "start": 27, "end": len(text), "prob": 0.9},
+        {"source": "r.txt", "start": 0, "end": 26, "prob": 0.5},
+    ]
+    assert not ranked_hold_facts(ranked, ["13.8 months"], SOURCE, 1)
+    assert ranked_hold_facts(ranked, ["13.8 months"], SOURCE, 2)
+    assert ranked_hold_facts(ranked, ["13.8 months", "4.4 months"], SOURCE, 3)
+    assert not ranked_hold_facts([{"source": "gone.txt", "start": 0, "end": 9}], ["PFS"], SOURCE, 1)
