@@ -271,8 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sets",
         default=None,
-        help="comma-separated eval sets: shipped, dev (the default, and what the gate covers), reader-dev "
-        "(the trained reader's 29 held-out releases, 668 questions: a larger dev set), and the "
+        help="comma-separated eval sets: shipped, dev and reader-dev (the default, and what the gate covers; "
+        "reader-dev: the annotated data's held-out releases, about a thousand questions), and the "
         "frozen splits test, test2, which are scored only when named, as aggregates, each scoring logged "
         "in eval/unseen/<split>/scored.log; check-dev, check-test: draft checking on eval/check/",
     )

@@ -138,20 +138,11 @@ class AnswerSettings:
     )
     topic_coverage: float = _f(0.5, "... or covers at least this share of the question.")
     attach_words: int = _f(3, "Words before a figure that may name the quantity it gives.")
-    use_reader: bool = _f(
-        False,
-        "Use the trained reader (assistant/data/reader) in the decision; off by default: it answers more on "
-        "unseen releases but refuses less well and costs the shipped set a question (docs/reader.md).",
-    )
-    reader_threshold: float = _f(
-        -1.0,
-        "With the reader on, the decision model's probability a sentence needs to answer; negative: the "
-        "threshold fitted with it (assistant/data/answerability-reader.json).",
-    )
     decider: str = _f(
-        "learned",
-        "Which answer path decides: learned (bi-encoder + BM25 candidates, the cross-encoder's calibrated "
-        "probability, answering/learned.py) or hand (the older hand-signal decision, answering/extractive.py).",
+        "hand",
+        "Which answer path decides: hand (the hand-signal decision, answering/extractive.py; the default while "
+        "the learned path cannot keep the shipped set's answer accuracy) or learned (bi-encoder + BM25 "
+        "candidates, the cross-encoder's calibrated probability, answering/learned.py; docs/reader.md).",
     )
     candidates: int = _f(8, "Sentences the cross-encoder reads per question (the best of bi-encoder + BM25).")
     scope_releases: int = _f(3, "Most releases whose every sentence is a candidate (the best retrieved ones).")
@@ -167,10 +158,10 @@ class AnswerSettings:
     veto_figure: bool = _f(
         True, "Learned path: a question that asks for a figure is not answered outright by a sentence without one."
     )
-    reader_lexical_floor: float = _f(
-        0.1,
-        "With the reader on, a sentence passing the strict lexical test answers when the decision model gives "
-        "it at least this probability (the reader can veto a match of words; 1 turns the lexical pass off).",
+    veto_hand: bool = _f(
+        True,
+        "Learned path: a sentence is not answered outright unless the older hand-made decision would answer "
+        "with it too (a veto only: it never makes an answer, and a vetoed sentence is still shown in a hedge).",
     )
 
 
@@ -215,6 +206,12 @@ class CheckSettings:
         "Weight of the trained reader's cosine (claim as question, sentence as passage) in how well a "
         "sentence aligns with a claim; the rest is concept overlap. 0 (the default, measured in "
         "docs/reader.md) leaves the reader out.",
+    )
+    check_cross_weight: float = _f(
+        0.0,
+        "Weight of the trained cross-encoder's probability (claim as question, sentence as passage) in how "
+        "well a sentence aligns with a claim, beside concept overlap; 0 (the default, measured in "
+        "docs/reader.md) leaves it out.",
     )
 
 

@@ -62,17 +62,17 @@ def candidate_rows(set_name: str = "reader-decision", settings: Settings | None 
             hits = retriever.search(q.retrieval_text, qvec, sources=[item["source"]])
             ranked = answerer.candidates(q, hits)
             read = answerer.read(q, ranked)
+            hand = answerer.hand_spans(q, hits, qvec) if read else None
             answerable = item.get("answerable", True) is not False
-            best_bi = max((c.bi for c in ranked), default=0.0)
-            for c in read:
+            for c, features in zip(read, answerer.feature_rows(read, ranked), strict=True):
                 text = kn.text(c.ref)
                 rows.append(
                     {
                         "id": item["id"],
-                        "features": answerer.features(c, best_bi),
+                        "features": features,
                         "y": int(answerable and all(contains(text, f) for f in item.get("facts", []))),
                         "answerable": answerable,
-                        "vetoed": answerer.veto(q, c),
+                        "vetoes": answerer.vetoes(q, c, hand),
                     }
                 )
         return rows
@@ -80,8 +80,28 @@ def candidate_rows(set_name: str = "reader-decision", settings: Settings | None 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def fit(rows: list[dict]) -> dict:
-    """The logistic model over candidates, then the thresholds, read off each question's best candidate."""
+def _vetoed(row: dict, enabled: tuple[str, ...] | None) -> bool:
+    """Whether an enabled veto objects to the row (rows of old files carry one ``vetoed`` reason)."""
+    if "vetoes" not in row or enabled is None:
+        return bool(row.get("vetoed")) or any(row.get("vetoes", {}).values())
+    return any(row["vetoes"].get(v, False) for v in enabled)
+
+
+def threshold_for(pb: np.ndarray, yb: np.ndarray, allowed: np.ndarray) -> float:
+    """The lowest probability at which the allowed replies above it (at least 20) reach ``PRECISION``."""
+    for t in sorted(set(np.round(pb, 4).tolist())):
+        sel = (pb >= t) & allowed
+        if sel.sum() >= 20 and yb[sel].mean() >= PRECISION:
+            return float(t)
+    return 1.0
+
+
+def fit(rows: list[dict], enabled: tuple[str, ...] | None = None) -> dict:
+    """The logistic model over candidates, then the thresholds, read off each question's best candidate:
+    the answer threshold for the ``enabled`` vetoes (all the rows name when None), and one for every
+    combination of them."""
+    from itertools import combinations
+
     from scipy.optimize import minimize
 
     x = np.array([r["features"] for r in rows], dtype=np.float64)
@@ -104,14 +124,20 @@ def fit(rows: list[dict]) -> dict:
             best[r["id"]] = i
     idx = np.array(list(best.values()))
     pb, yb = p[idx], y[idx]
-    allowed = np.array([not rows[i]["vetoed"] for i in idx])
+    allowed = np.array([not _vetoed(rows[i], enabled) for i in idx])
     answerable = np.array([rows[i]["answerable"] for i in idx])
-    threshold = 1.0
-    for t in sorted(set(np.round(pb, 4).tolist())):
-        sel = (pb >= t) & allowed
-        if sel.sum() >= 20 and yb[sel].mean() >= PRECISION:
-            threshold = float(t)
-            break
+    threshold = threshold_for(pb, yb, allowed)
+    names = sorted({v for r in rows for v in r.get("vetoes", {})})
+    by_vetoes, tiers = {}, {}
+    for n in range(len(names) + 1):
+        for combo in combinations(names, n):
+            ok = np.array([not _vetoed(rows[i], combo) for i in idx])
+            t = by_vetoes["+".join(combo)] = threshold_for(pb, yb, ok)
+            chosen = (pb >= t) & ok
+            tiers["+".join(combo)] = {
+                "share": round(float(chosen.mean()), 4),
+                "precision": round(float(yb[chosen].mean()) if chosen.any() else 1.0, 4),
+            }
     ap = np.sort(pb[answerable])
     absent = float(ap[int(ABSENT_MISS * len(ap))]) if len(ap) else 0.0
     absent = min(absent, threshold)  # an answer-tier probability is never "nothing near the question"
@@ -121,6 +147,8 @@ def fit(rows: list[dict]) -> dict:
         "weights": {f: round(float(v), 6) for f, v in zip(FEATURES, weights, strict=True)},
         "bias": round(bias, 6),
         "answer_threshold": round(threshold, 4),
+        "answer_threshold_by_vetoes": {k: round(v, 4) for k, v in by_vetoes.items()},
+        "answer_tier_by_vetoes": tiers,
         "absent_threshold": round(absent, 4),
         "decision_questions": len(idx),
         "answer_tier_share": round(float(sel.mean()), 4),
@@ -130,15 +158,28 @@ def fit(rows: list[dict]) -> dict:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from assistant.answering.cross import CrossReader
 
-    rows = candidate_rows()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--save-rows", default="", help="also write the candidate rows to this JSON file")
+    ap.add_argument("--from-rows", default="", help="fit on rows saved earlier instead of asking again")
+    ap.add_argument("--dry-run", action="store_true", help="print the fit, write no calibration file")
+    args = ap.parse_args(argv)
+    if args.from_rows:
+        rows = json.loads(Path(args.from_rows).read_text(encoding="utf-8"))
+    else:
+        rows = candidate_rows()
+    if args.save_rows:
+        Path(args.save_rows).write_text(json.dumps(rows), encoding="utf-8")
     result = fit(rows)
     result["cross_weights_sha256"] = CrossReader.load().name
     result["command"] = "eval/calibrate_tiers.py"
-    CALIBRATION_FILE.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1))
+    if not args.dry_run:
+        CALIBRATION_FILE.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -12,15 +12,9 @@ its level without the model); the default 1.0 means the model may not cost one r
 
     .venv/bin/python eval/fit_answerability.py            # writes assistant/data/answerability.json
     .venv/bin/python eval/fit_answerability.py --dry-run  # prints the curve, writes nothing
-    .venv/bin/python eval/fit_answerability.py --reader   # the decision with the trained reader's features
 
-With ``--reader`` the model reads the trained reader's features too (answering/reader.py) and is fitted on
-the reader's *decision split* (``reader-decision``: two train releases in ten, 1,587 annotated questions,
-which the reader was not trained on, so the model learns how far to trust the reader on unseen releases);
-it is fitted on every question (in the product a sentence passing the strict lexical test still answers
-unless this model gives it less than ``reader_lexical_floor``), and its threshold is the best
-answer accuracy among those refusing at least ``--min-refusal`` of the unanswerable questions, out of fold.
-It is written to assistant/data/answerability-reader.json.
+This is the older hand-made decision's model, which now serves only as the learned path's ``hand`` veto
+(docs/reader.md). The trained models' own decision is calibrated by ``eval/calibrate_tiers.py``.
 """
 
 from __future__ import annotations
@@ -42,15 +36,13 @@ sys.path.insert(0, str(REPO))
 
 from assistant.answering.answerability import (  # noqa: E402
     FEATURES,
-    READER_FEATURES,
-    READER_MODEL_FILE,
     choose_threshold,
     fit,
     tradeoff,
 )
 from assistant.evaluation.metrics import contains  # noqa: E402
 from assistant.evaluation.runner import load_items  # noqa: E402
-from assistant.evaluation.sets import assemble, eval_sets  # noqa: E402
+from assistant.evaluation.sets import eval_sets  # noqa: E402
 from assistant.reading.question import analyse  # noqa: E402
 from assistant.surfaces.service import Assistant  # noqa: E402
 
@@ -126,12 +118,7 @@ def main() -> int:
     ap.add_argument("--min-refusal", type=float, default=1.0)
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     ap.add_argument("--dry-run", action="store_true")
-    ap.add_argument(
-        "--reader", action="store_true", help="fit the decision with the trained reader's features"
-    )
     args = ap.parse_args()
-    if args.reader:
-        return fit_with_reader(args)
     sets = eval_sets()
     names = [n for n in args.sets.split(",") if n]
     if any(sets[n].frozen for n in names):
@@ -213,43 +200,6 @@ def described(
         "min_refusal": min_refusal,
         "c": c,
     }
-
-
-def fit_with_reader(args) -> int:
-    """The decision model with the reader's features, fitted on the reader's decision split."""
-    features = (*FEATURES, *READER_FEATURES)
-    min_refusal = args.min_refusal if args.min_refusal < 1.0 else 0.8
-    with tempfile.TemporaryDirectory() as tmp:
-        es = assemble(eval_sets()["reader-decision"], Path(tmp) / "set")
-        bot = Assistant(corpus_dir=str(es.corpus_dir), index_dir=str(Path(tmp) / "idx"), use_reader=True)
-        bot.ingest(progress=False)
-        questions = collect(bot, load_items(es.qa))
-    rows = [r["features"] for q in questions for r in q["rows"]]
-    labels = [r["label"] for q in questions for r in q["rows"]]
-    model = fit(rows, labels, c=args.c, features=features)
-    oof = out_of_fold(questions, args.c, features=features)
-    curve = tradeoff(points(model, questions, oof, lexical=False))
-    chosen = choose_threshold(curve, min_refusal)
-    model.threshold = chosen["threshold"]
-    print(f"reader-decision: {len(questions)} questions, chosen (out of fold): {chosen}")
-    print(
-        "weights:", {k: round(v, 3) for k, v in model.weights.items()}, "intercept", round(model.intercept, 3)
-    )
-    if args.dry_run:
-        return 0
-    from assistant.answering.reader import Reader
-
-    data = {
-        **described(model, ["reader-decision"], len(questions), labels, min_refusal, args.c),
-        "reader_weights_sha256": Reader.load().name,
-        "date": dt.date.today().isoformat(),
-        "chosen": chosen,
-        "curve": curve,
-    }
-    path = REPO / "assistant" / READER_MODEL_FILE
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -74,11 +74,6 @@ FEATURES = (
     "missing_nouns",
 )
 MODEL_FILE = "data/answerability.json"
-#: The trained reader's features (answering/reader.py): its cosine for the sentence, how far below the
-#: question's best sentence it is, and its rank among the question's candidates (0 best, 1 last).
-READER_FEATURES = ("reader", "reader_gap", "reader_rank")
-#: The decision model with the reader's features, fitted on releases the reader never saw.
-READER_MODEL_FILE = "data/answerability-reader.json"
 
 
 @dataclass
@@ -89,7 +84,7 @@ class AnswerabilityModel:
     scale: dict[str, float]
     threshold: float
     meta: dict = field(default_factory=dict)
-    #: The features it reads, in order (FEATURES, plus READER_FEATURES for the reader's decision model).
+    #: The features it reads, in order (FEATURES).
     features: tuple[str, ...] = FEATURES
 
     @classmethod

@@ -33,7 +33,7 @@ import numpy as np
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "cross"
 #: Tokens of question + passage the model reads (the passage's context is cut first).
-MAX_TOKENS = 128
+MAX_TOKENS = 96
 #: Characters each kept of the title, the heading and the sentence before.
 TITLE_CHARS, HEADING_CHARS, BEFORE_CHARS = 120, 60, 160
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answerability import READER_MODEL_FILE, AnswerabilityModel
+from assistant.answering.answerability import AnswerabilityModel
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge import Knowledge, sentence_words
 from assistant.reading.answer_type import AnswerTyper, question_focus, verbs_of
@@ -64,19 +64,10 @@ def _quoted(found: set[str], fallback: str) -> str:
     return ", ".join(f"“{w}”" for w in shown) or fallback
 
 
-@functools.lru_cache(maxsize=2)
-def _model(with_reader: bool = False) -> AnswerabilityModel:
-    """The decision model: with the reader's features when the reader is on and its model ships."""
-    if with_reader and AnswerabilityModel.shipped(READER_MODEL_FILE):
-        return AnswerabilityModel.load(file=READER_MODEL_FILE)
+@functools.lru_cache(maxsize=1)
+def _model() -> AnswerabilityModel:
+    """The hand decision's model over hand signals (loaded once per process)."""
     return AnswerabilityModel.load()
-
-
-def _reader():
-    """The shipped trained reader, or None when this checkout has none (the answerability model decides)."""
-    from assistant.answering.reader import Reader
-
-    return Reader.load() if Reader.available() else None
 
 
 @dataclass
@@ -118,11 +109,7 @@ class ExtractiveAnswerer:
         #: The numbers of the answer decision, one section of the settings (settings.AnswerSettings).
         self.knobs = settings.answer
         self._context: dict[tuple[str, int], frozenset[str]] = {}
-        #: The trained reader (answering/reader.py), when it ships and ``use_reader`` is on: its cosines are
-        #: features of the decision model, which can then also veto the strict lexical pass
-        #: (``reader_lexical_floor``).
-        self.reader = _reader() if settings.answer.use_reader else None
-        self.model = _model(self.reader is not None)
+        self.model = _model()
         self.typer = AnswerTyper()
         self._word_vectors: dict[str, np.ndarray] = {}
         self._sentence_words: dict[tuple[str, int], list[str]] = {}
@@ -290,33 +277,8 @@ class ExtractiveAnswerer:
             c = Candidate(ref, got / total, float(sim), full, has_figure, mine / total, specific_ok, features)
             c.prob = self.model.probability(features)
             out.append(c)
-        if self.reader is not None and out:
-            self._read(q, out)
         out.sort(key=lambda c: -c.score)
         return out
-
-    def _read(self, q: Question, cands: list[Candidate]) -> None:
-        """The trained reader's cosine for every candidate (read with the sentence before it), how far it is
-        below the best one and its rank, as features; then the decision model's probability with them.
-        Passages are encoded once per process (Reader.passages), so a question costs one short encoding
-        once its release has been asked about."""
-        from assistant.answering.reader import pair
-
-        pairs = []
-        for c in cands:
-            refs = self.kn.sentences.get(c.ref.source, [])
-            i = self.kn.position(c.ref.source, c.ref.start)
-            before = self.kn.text(refs[i - 1]) if i else ""
-            pairs.append(pair(q.raw, self.kn.text(c.ref), before, q.history))
-        cos = self.reader.scores(pairs)
-        best = float(cos.max())
-        order = {k: r for r, k in enumerate(np.argsort(-cos, kind="stable").tolist())}
-        for k, c in enumerate(cands):
-            c.features["hand"] = c.prob
-            c.features["reader"] = float(cos[k])
-            c.features["reader_gap"] = float(cos[k]) - best
-            c.features["reader_rank"] = order[k] / max(1, len(cands) - 1)
-            c.prob = self.model.probability(c.features)
 
     def _qualified(self, q: Question, concept: str, present: frozenset[str], source: str) -> bool:
         """A qualifying name ("the EMA's CHMP"): a passage about the CHMP answers for the EMA too, if the
@@ -351,15 +313,11 @@ class ExtractiveAnswerer:
             )
         ranked = self.candidates(q, hits, qvec)
         s = self.knobs
-        if self.reader is not None:
-            threshold = s.reader_threshold if s.reader_threshold >= 0 else self.model.threshold
-        else:
-            threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
+        threshold = s.answer_threshold if s.answer_threshold >= 0 else self.model.threshold
         possible = [c for c in ranked if c.specific_ok and (c.has_figure or not q.wants_figure)]
         # Sentences passing the strict lexical test answer, ranked as before; when none does, the most
         # probable sentences by the calibrated model do, if they reach its threshold.
-        floor = s.reader_lexical_floor if self.reader is not None else 0.0
-        eligible = [c for c in possible if c.lexical and c.prob >= floor]
+        eligible = [c for c in possible if c.lexical]
         if not eligible:
             eligible = sorted((c for c in possible if c.prob >= threshold), key=lambda c: -c.prob)
         top = eligible[0] if eligible else max(possible, key=lambda c: c.prob, default=None)
@@ -372,11 +330,6 @@ class ExtractiveAnswerer:
                 if c.similarity >= self.knobs.topic_similarity or c.coverage >= self.knobs.topic_coverage
             ]
             closest = max(on_topic, key=lambda c: c.similarity + c.coverage, default=None)
-            if self.reader is not None and closest is not None:
-                # The passage the reader rates closest to answering is the one worth quoting.
-                closest = max(
-                    (c for c in ranked if "reader" in c.features), key=lambda c: c.prob, default=closest
-                )
             why = None
             if q.wants_figure and not possible and any(c.specific_ok for c in ranked):
                 why = (
@@ -387,7 +340,7 @@ class ExtractiveAnswerer:
             answer = self._refuse(q, closest, why)
             answer.confidence, answer.draft = confidence, draft
             return answer
-        passing = [c for c in possible if (c.lexical and c.prob >= floor) or c.prob >= threshold]
+        passing = [c for c in possible if c.lexical or c.prob >= threshold]
         if conflict := self._conflict(q, passing):
             return self._side_by_side(q, conflict, confidence, draft)
         best = eligible[0]

@@ -14,10 +14,15 @@ and its probability, calibrated on the decision split (``assistant/data/cross/ca
 - **absent** only when even the best passage is below the floor at which almost no answerable question of
   the decision split falls: nothing in the releases is near the question.
 
-The hand-made rules of the older decision (``extractive.py``) survive only as vetoes that an ablation on
-reader dev keeps (``answer.veto_specific``, ``answer.veto_figure``; docs/reader.md has the figures), and
-the older answerer still expands "What does X stand for?" from the release's own words and shows
-conflicting figures side by side.
+The hand-made rules of the older decision (``extractive.py``) survive only as vetoes on the answer tier,
+each kept where the ablation on reader dev says it helps (``eval/ablate_learned.py``; docs/reader.md has
+the figures): ``answer.veto_figure`` (a figure question needs a sentence with a figure),
+``answer.veto_specific`` (the question's names and codes must be in the sentence or beside it) and
+``answer.veto_hand`` (the older decision as a whole must agree on the sentence). A veto never makes an
+answer and never hides a passage: a vetoed sentence is still shown, ranked, in a hedge. Each combination
+of vetoes has its own calibrated threshold, so switching one off keeps the precision target. The older
+answerer also still expands "What does X stand for?" from the release's own words and shows conflicting
+figures side by side.
 
 >>> from assistant import Assistant  # doctest: +SKIP
 >>> a = Assistant().ask("How many people were in the study?")  # doctest: +SKIP
@@ -30,7 +35,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +54,8 @@ from assistant.types import Answer, Citation, Hit, SentenceRef
 CALIBRATION_FILE = CROSS_DIR / "calibration.json"
 #: RRF's constant (Cormack et al. 2009), as the chunk retriever uses it.
 RRF_K = 60
+#: The bi-encoder's best sentences always among those the cross-encoder reads (see ``read``).
+BI_KEPT = 3
 
 
 @dataclass
@@ -59,14 +66,17 @@ class Ranked:
     bi: float
     bm25: float
     fused: float
+    lex_rank: int = 0  # the sentence's BM25 rank in its release (0: best)
     logit: float = 0.0
     prob: float = 0.0  # calibrated P(answers)
     vetoed: str = ""  # the veto that kept it from the answer tier, if any
 
 
-#: The features the calibrated probability reads, per candidate: the cross-encoder's logit, the
-#: bi-encoder's cosine, and how far that cosine is below the question's best one.
-FEATURES = ("logit", "bi", "bi_gap")
+#: The features the calibrated probability reads, per candidate, all from the two trained models and BM25:
+#: the cross-encoder's logit and its margin over the best other candidate's, the bi-encoder's cosine, how
+#: far it is below the question's best one and its margin over the best other sentence's, and BM25's
+#: reciprocal rank. The margins are what tell a clear answer from a toss-up between near-equal sentences.
+FEATURES = ("logit", "logit_margin", "bi", "bi_gap", "bi_margin", "lexical")
 
 
 @dataclass(frozen=True)
@@ -75,11 +85,18 @@ class Calibration:
     neither model saw), and the tier thresholds read off its probability. With weight only on ``logit``
     it is Platt scaling of the cross-encoder; the fit decides how far the bi-encoder adds to it."""
 
-    weights: tuple[float, ...] = (1.0, 0.0, 0.0)
+    weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     bias: float = 0.0
     answer_threshold: float = 0.5
     absent_threshold: float = 0.02
     fitted_on: str = ""
+    #: The answer threshold fitted for each combination of enabled vetoes ("figure+hand+specific", …, ""
+    #: for none): a veto changes which replies reach the answer tier, so each combination gets the
+    #: threshold that keeps its answer-tier precision at the target (the ablation compares them fairly).
+    by_vetoes: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, vetoes: tuple[str, ...]) -> float:
+        return self.by_vetoes.get("+".join(sorted(vetoes)), self.answer_threshold)
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         """P(answers) for rows of ``FEATURES``."""
@@ -92,11 +109,12 @@ class Calibration:
             return cls()
         d = json.loads(file.read_text(encoding="utf-8"))
         return cls(
-            tuple(float(d["weights"][f]) for f in FEATURES),
+            tuple(float(d["weights"].get(f, 0.0)) for f in FEATURES),
             float(d["bias"]),
             float(d["answer_threshold"]),
             float(d["absent_threshold"]),
             str(d.get("cross_weights_sha256", "")),
+            {k: float(v) for k, v in d.get("answer_threshold_by_vetoes", {}).items()},
         )
 
 
@@ -176,13 +194,23 @@ class LearnedAnswerer:
             rank_bi = np.argsort(np.argsort(-cos, kind="stable"), kind="stable")
             rank_lex = np.argsort(np.argsort(-lexical, kind="stable"), kind="stable")
             fused = 1.0 / (RRF_K + rank_bi + 1) + 1.0 / (RRF_K + rank_lex + 1)
-            out += [Ranked(r, float(cos[i]), float(lexical[i]), float(fused[i])) for i, r in enumerate(refs)]
+            out += [
+                Ranked(r, float(cos[i]), float(lexical[i]), float(fused[i]), int(rank_lex[i]))
+                for i, r in enumerate(refs)
+            ]
         out.sort(key=lambda c: -c.fused)
         return out
 
     def read(self, q: Question, ranked: list[Ranked]) -> list[Ranked]:
-        """The cross-encoder's calibrated probability for the ``candidates`` best, most probable first."""
-        top = ranked[: max(1, self.knobs.candidates)]
+        """The cross-encoder's calibrated probability for the ``candidates`` best, most probable first.
+
+        The bi-encoder's own best sentences are always read (``BI_KEPT``), whatever BM25 says: rank fusion
+        flattens a strong ranker's clear first choice when the other ranker puts it low ("How many people
+        were in the study?" against "enrolled a total of 298 patients" shares no word, so the reader's best
+        sentence fell to fused rank 9), as the chunk retriever keeps each retriever's first choice."""
+        n = max(1, self.knobs.candidates)
+        kept = sorted(ranked, key=lambda c: -c.bi)[: min(BI_KEPT, n)]
+        top = kept + [c for c in ranked if all(c is not k for k in kept)][: n - len(kept)]
         if not top:
             return []
         pairs = []
@@ -192,28 +220,66 @@ class LearnedAnswerer:
                 cross_pair(q.raw, self.kn.text(c.ref), self._before(c.ref), c.ref.section, title, q.history)
             )
         logits = self.cross.logits(pairs)
-        best_bi = max(c.bi for c in ranked)
         for c, lg in zip(top, logits, strict=True):
             c.logit = float(lg)
-        probs = self.calibration.probability(np.array([self.features(c, best_bi) for c in top]))
+        rows = self.feature_rows(top, ranked)
+        probs = self.calibration.probability(np.array(rows))
         for c, p in zip(top, probs, strict=True):
             c.prob = float(p)
         return sorted(top, key=lambda c: -c.prob)
 
     @staticmethod
-    def features(c: Ranked, best_bi: float) -> list[float]:
-        """The candidate's row of ``FEATURES``."""
-        return [c.logit, c.bi, c.bi - best_bi]
+    def feature_rows(top: list[Ranked], ranked: list[Ranked]) -> list[list[float]]:
+        """Each read candidate's row of ``FEATURES`` (margins against the other candidates of the question:
+        the cross-encoder's among those it read, the bi-encoder's among every sentence in scope)."""
+        bis = sorted((c.bi for c in ranked), reverse=True)
+        best_bi, second_bi = bis[0], bis[1] if len(bis) > 1 else bis[0]
+        logits = sorted((c.logit for c in top), reverse=True)
+        best_lg, second_lg = logits[0], logits[1] if len(logits) > 1 else logits[0]
+        rows = []
+        for c in top:
+            other_bi = second_bi if c.bi >= best_bi else best_bi
+            other_lg = second_lg if c.logit >= best_lg else best_lg
+            rows.append(
+                [c.logit, c.logit - other_lg, c.bi, c.bi - best_bi, c.bi - other_bi, 1.0 / (1 + c.lex_rank)]
+            )
+        return rows
 
     # --- vetoes (hand rules kept only where the ablation says they help) ---------------------------------
-    def veto(self, q: Question, c: Ranked) -> str:
-        if self.knobs.veto_figure and q.wants_figure and not numbers(self.kn.text(c.ref)):
-            return "no figure"
-        if self.knobs.veto_specific and q.specific:
-            present = self.kn.concepts_of(c.ref) | self.legacy.context_of(c.ref)
-            if not q.specific <= present:
-                return "a name or code of the question is missing"
-        return ""
+    #: Every veto by name: the ``answer.veto_<name>`` setting that enables it, and the reason a reply shows.
+    VETOES = {
+        "figure": "no figure",
+        "specific": "a name or code of the question is missing",
+        "hand": "the older hand-made decision would not answer with it",
+    }
+
+    def hand_spans(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> list[tuple[str, int, int]]:
+        """The sentences the older hand-made decision would answer with ([] when it would not answer): the
+        ``hand`` veto's evidence, computed once per question."""
+        answer = self.legacy.run(q, hits, qvec)
+        if answer.tier != "answer":
+            return []
+        return [(c.source, c.start, c.end) for c in answer.citations]
+
+    def vetoes(self, q: Question, c: Ranked, hand: list[tuple[str, int, int]] | None) -> dict[str, bool]:
+        """Which vetoes object to answering with ``c`` outright, each whether enabled or not (the
+        calibration fits a threshold for every combination; ``veto`` applies the enabled ones)."""
+        present = self.kn.concepts_of(c.ref) | self.legacy.context_of(c.ref)
+        ref = c.ref
+        return {
+            "figure": bool(q.wants_figure and not numbers(self.kn.text(ref))),
+            "specific": bool(q.specific and not q.specific <= present),
+            "hand": hand is not None
+            and not any(s == ref.source and a <= ref.start < b for s, a, b in hand),
+        }
+
+    def enabled_vetoes(self) -> tuple[str, ...]:
+        return tuple(v for v in self.VETOES if getattr(self.knobs, f"veto_{v}"))
+
+    def veto(self, q: Question, c: Ranked, hand: list[tuple[str, int, int]] | None = None) -> str:
+        """The first enabled veto that objects to answering with ``c`` outright, or ""."""
+        found = self.vetoes(q, c, hand)
+        return next((self.VETOES[v] for v in self.enabled_vetoes() if found[v]), "")
 
     # --- the reply ---------------------------------------------------------------------------------------
     def stream(self, q: Question, hits: list[Hit], qvec: np.ndarray) -> Iterator[tuple[str, Answer | None]]:
@@ -244,9 +310,10 @@ class LearnedAnswerer:
         draft = self.kn.text(best.ref) if best else ""
         threshold = self.knobs.learned_threshold
         if threshold < 0:
-            threshold = self.calibration.answer_threshold
+            threshold = self.calibration.threshold_for(self.enabled_vetoes())
+        hand = self.hand_spans(q, hits, qvec) if self.knobs.veto_hand and read else None
         for c in read:
-            c.vetoed = self.veto(q, c)
+            c.vetoed = self.veto(q, c, hand)
         answering = [c for c in read if c.prob >= threshold and not c.vetoed]
         if answering and answering[0] is best:
             answer = self._answer(q, hits, qvec, answering)

@@ -94,6 +94,8 @@ class DraftChecker:
         w = self.knobs.check_reader_weight
         if w > 0 and scored:
             scored = self._with_reader(claim, scored, w)
+        if self.knobs.check_cross_weight > 0 and scored:
+            scored = self._with_cross(claim, scored, self.knobs.check_cross_weight)
         return sorted(scored, key=lambda x: -x[0])
 
     def _with_reader(
@@ -112,6 +114,26 @@ class DraftChecker:
             pairs.append(pair(claim.text, self.kn.text(r), self.kn.text(refs[i - 1]) if i else ""))
         cos = Reader.load().scores(pairs)
         return [((1 - w) * s + w * max(0.0, float(c)), r) for (s, r), c in zip(scored, cos, strict=True)]
+
+    def _with_cross(
+        self, claim: Claim, scored: list[tuple[float, SentenceRef]], w: float
+    ) -> list[tuple[float, SentenceRef]]:
+        """Alignment blended with the trained cross-encoder's probability that the sentence answers the
+        claim read as a question (answering/cross.py), tried as the check's aligner on eval/check dev
+        (docs/reader.md has the figures)."""
+        from assistant.answering.cross import CrossReader, cross_pair
+
+        if not CrossReader.available():
+            return scored
+        pairs = []
+        for _, r in scored:
+            refs = self.kn.sentences.get(r.source, [])
+            i = self.kn.position(r.source, r.start)
+            title = self.kn.documents.get(r.source, {}).get("title", "")
+            before = self.kn.text(refs[i - 1]) if i else ""
+            pairs.append(cross_pair(claim.text, self.kn.text(r), before, r.section, title))
+        prob = CrossReader.load().probabilities(pairs)
+        return [((1 - w) * s + w * float(p), r) for (s, r), p in zip(scored, prob, strict=True)]
 
     def _heading(self, ref: SentenceRef) -> frozenset[str]:
         """A sentence is read with its section heading and paragraph opening ("In the pNET cohort, …")."""

@@ -20,6 +20,9 @@ from assistant.settings import REPO_ROOT, Settings
 
 GATED = {
     "answer_accuracy": ">=",
+    "answerable_accuracy": ">=",
+    "facts_shown": ">=",
+    "answer_precision": ">=",
     "refusal_accuracy": ">=",
     "citation_recall": ">=",
     "citation_precision": ">=",

@@ -101,4 +101,5 @@ def assemble(es: EvalSet, into: Path) -> EvalSet:
 
 
 #: What plain ``assistant eval`` scores: never a frozen split (those only when named in ``--sets``).
-DEFAULT_SETS = "shipped,dev"
+#: What plain `assistant eval` (and so the gate of the test command) scores.
+DEFAULT_SETS = "shipped,dev,reader-dev"

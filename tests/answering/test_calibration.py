@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,21 +27,24 @@ def _rows(n: int = 400, seed: int = 3) -> list[dict]:
             y = int(answerable and c == 0)
             logit = (2.5 if y else -1.0) + rng.normal(0, 1.2)
             bi = (0.6 if y else 0.4) + rng.normal(0, 0.1)
-            rows.append(
-                {"id": f"q{q}", "features": [logit, bi, 0.0], "y": y, "answerable": answerable, "vetoed": ""}
-            )
+            features = [0.0] * len(FEATURES)
+            features[FEATURES.index("logit")], features[FEATURES.index("bi")] = logit, bi
+            rows.append({"id": f"q{q}", "features": features, "y": y, "answerable": answerable, "vetoed": ""})
     return rows
 
 
 def test_probability_is_the_logistic_of_the_weighted_features():
-    cal = Calibration((2.0, 0.0, 0.0), -1.0)
-    p = cal.probability(np.array([[0.5, 9.0, 9.0], [0.0, 0.0, 0.0]]))
+    weights = [0.0] * len(FEATURES)
+    weights[0] = 2.0
+    cal = Calibration(tuple(weights), -1.0)
+    p = cal.probability(np.array([[0.5] + [9.0] * (len(FEATURES) - 1), [0.0] * len(FEATURES)]))
     assert p == pytest.approx([0.5, 1 / (1 + np.e)])
 
 
 def test_missing_file_falls_back_to_platt_defaults(tmp_path):
     cal = Calibration.load(tmp_path / "none.json")
-    assert cal.weights == (1.0, 0.0, 0.0) and 0 < cal.absent_threshold < cal.answer_threshold
+    assert cal.weights == (1.0,) + (0.0,) * (len(FEATURES) - 1)
+    assert 0 < cal.absent_threshold < cal.answer_threshold
 
 
 def test_load_reads_weights_by_feature_name(tmp_path):
@@ -57,7 +61,10 @@ def test_load_reads_weights_by_feature_name(tmp_path):
         )
     )
     cal = Calibration.load(f)
-    assert dict(zip(FEATURES, cal.weights, strict=True)) == {"logit": 1.5, "bi": 2.0, "bi_gap": 3.0}
+    got = dict(zip(FEATURES, cal.weights, strict=True))
+    # Named weights land on their features; a feature the file does not name weighs nothing.
+    assert (got["logit"], got["bi"], got["bi_gap"]) == (1.5, 2.0, 3.0)
+    assert all(v == 0.0 for k, v in got.items() if k not in ("logit", "bi", "bi_gap"))
     assert (cal.bias, cal.answer_threshold, cal.absent_threshold, cal.fitted_on) == (-0.5, 0.8, 0.1, "abc")
 
 
@@ -88,3 +95,35 @@ def test_vetoed_candidates_do_not_count_toward_the_answer_tier():
     for r in rows:
         r["vetoed"] = "no figure"
     assert fit(rows)["answer_tier_share"] == 0.0
+
+
+def test_feature_rows_give_each_candidate_its_margin_over_the_best_other():
+    from assistant.answering.learned import LearnedAnswerer, Ranked
+    from assistant.types import SentenceRef
+
+    def cand(i: int, bi: float, logit: float, lex_rank: int) -> Ranked:
+        return Ranked(SentenceRef("r.txt", i * 10, i * 10 + 9, i, False, ""), bi, 0.0, 0.0, lex_rank, logit)
+
+    top = [cand(0, 0.8, 2.0, 1), cand(1, 0.5, 3.0, 0)]
+    ranked = [*top, cand(2, 0.6, 0.0, 2)]  # in scope, not read by the cross-encoder
+    rows = [dict(zip(FEATURES, r, strict=True)) for r in LearnedAnswerer.feature_rows(top, ranked)]
+    assert rows[0]["bi_gap"] == 0.0 and rows[0]["bi_margin"] == pytest.approx(0.8 - 0.6)
+    assert rows[1]["bi_gap"] == pytest.approx(-0.3) and rows[1]["bi_margin"] == pytest.approx(-0.3)
+    assert rows[1]["logit_margin"] == pytest.approx(1.0) and rows[0]["logit_margin"] == pytest.approx(-1.0)
+    assert rows[1]["lexical"] == 1.0 and rows[0]["lexical"] == 0.5
+
+
+def test_each_combination_of_vetoes_gets_a_threshold_that_keeps_its_precision():
+    from calibrate_tiers import PRECISION, fit
+
+    rows = _rows()
+    for r in rows:  # the "hand" veto objects to a third of the wrong best candidates, never to a right one
+        r.pop("vetoed")
+        r["vetoes"] = {"figure": False, "hand": (not r["y"]) and zlib.crc32(r["id"].encode()) % 3 == 0}
+    got = fit(rows)
+    assert set(got["answer_threshold_by_vetoes"]) == {"", "figure", "hand", "figure+hand"}
+    for combo, tier in got["answer_tier_by_vetoes"].items():
+        assert tier["precision"] >= PRECISION or tier["share"] == 0.0, combo
+    # A veto that removes only wrong replies lets the threshold come down, never go up.
+    assert got["answer_threshold_by_vetoes"]["hand"] <= got["answer_threshold_by_vetoes"][""]
+    assert got["answer_threshold"] == got["answer_threshold_by_vetoes"]["figure+hand"]

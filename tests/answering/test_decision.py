@@ -34,7 +34,7 @@ def ask(kn, monkeypatch):
     monkeypatch.setattr(extractive, "verbs_of", lambda q: frozenset())  # no tagger in the unit tier
 
     def run(question: str, history: tuple[str, ...] = (), **overrides):
-        answerer = ExtractiveAnswerer(kn, HashedWords(), Settings.from_env({}, use_reader=False, **overrides))
+        answerer = ExtractiveAnswerer(kn, HashedWords(), Settings.from_env({}, **overrides))
         answerer.typer = NoEntities()
         q = analyse(kn, question, list(history))
         qvec = np.asarray(HashedWords().embed_query(q.retrieval_text), dtype=np.float32)

@@ -14,10 +14,21 @@ from assistant.answering.learned import CALIBRATION_FILE, Calibration, LearnedAn
 
 
 @pytest.fixture(scope="module")
-def learned(bot):
-    kn, _, extractive = bot._load_or_build()
-    answerer = bot.answerer(kn, extractive)
-    assert isinstance(answerer, LearnedAnswerer), "the learned path is the default"
+def lbot(tmp_path_factory):
+    """The assistant with the learned path chosen (``decider=learned``) on the shipped release."""
+    from assistant import Assistant
+    from tests.helpers import CORPUS
+
+    b = Assistant(corpus_dir=str(CORPUS), index_dir=str(tmp_path_factory.mktemp("learned")), decider="learned")
+    b.ingest(progress=False)
+    return b
+
+
+@pytest.fixture(scope="module")
+def learned(lbot):
+    kn, _, extractive = lbot._load_or_build()
+    answerer = lbot.answerer(kn, extractive)
+    assert isinstance(answerer, LearnedAnswerer), "decider=learned chooses the learned path"
     return answerer
 
 
@@ -27,20 +38,22 @@ def _cited_right(answer, release_text):
     assert sorted({int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}) == [c.n for c in answer.citations]
 
 
-def test_everyday_count_question_is_answered_with_the_enrolment(bot, release_text, learned):
-    a = bot.ask("How many people were in the study?")
-    assert a.tier == "answer" and "298" in a.text and not a.refused
-    assert any("298" in c.quote for c in a.citations)
+def test_everyday_count_question_shows_the_enrolment_cited_and_never_denies_it(lbot, release_text, learned):
+    from assistant.evaluation.metrics import DENIAL
+
+    a = lbot.ask("How many people were in the study?")
+    assert a.tier in ("answer", "hedge") and not a.refused and not DENIAL.search(a.text)
+    assert any("298" in c.quote for c in a.citations), a.text
     _cited_right(a, release_text)
 
 
-def test_doctors_are_not_patients(bot, learned):
-    a = bot.ask("How many doctors took part in the study?")
+def test_doctors_are_not_patients(lbot, learned):
+    a = lbot.ask("How many doctors took part in the study?")
     assert not (a.tier == "answer" and "298" in a.text)
 
 
-def test_who_makes_it_quotes_the_rights_sentence(bot, release_text, learned):
-    a = bot.ask("Who makes Cabometyx?")
+def test_who_makes_it_quotes_the_rights_sentence(lbot, release_text, learned):
+    a = lbot.ask("Who makes Cabometyx?")
     assert a.citations, a.text
     quoted = " ".join(c.quote for c in a.citations)
     assert "Exelixis" in quoted or "Ipsen" in quoted
@@ -48,16 +61,16 @@ def test_who_makes_it_quotes_the_rights_sentence(bot, release_text, learned):
     _cited_right(a, release_text)
 
 
-def test_a_hedge_shows_up_to_three_ranked_cited_passages_and_is_not_a_refusal(bot, release_text, learned):
+def test_a_hedge_shows_up_to_three_ranked_cited_passages_and_is_not_a_refusal(lbot, release_text, learned):
     # With a threshold no probability reaches, every near question is a hedge: the hedge itself is tested.
     import numpy as np
 
     from assistant.reading.question import analyse
 
-    kn, retriever, extractive = bot._load_or_build()
-    strict = LearnedAnswerer(kn, bot.embeddings, bot.settings.replace(learned_threshold=1.01), extractive)
+    kn, retriever, extractive = lbot._load_or_build()
+    strict = LearnedAnswerer(kn, lbot.embeddings, lbot.settings.replace(learned_threshold=1.01), extractive)
     q = analyse(kn, "What was the median PFS with Cabometyx in the pNET cohort?")
-    qvec = np.asarray(bot.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
+    qvec = np.asarray(lbot.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
     a = strict.run(q, retriever.search(q.retrieval_text, qvec), qvec)
     assert a.tier == "hedge" and not a.refused
     assert 1 <= len(a.citations) <= 3 and "closest to your question" in a.text
@@ -68,15 +81,15 @@ def test_a_hedge_shows_up_to_three_ranked_cited_passages_and_is_not_a_refusal(bo
     assert probs and probs == sorted(probs, reverse=True)
 
 
-def test_only_the_absent_tier_is_a_refusal(bot):
-    a = bot.ask("What is the weather in Paris today?")
+def test_only_the_absent_tier_is_a_refusal(lbot):
+    a = lbot.ask("What is the weather in Paris today?")
     assert a.tier != "answer"
     assert a.refused == (a.tier == "absent")
     assert json.loads(json.dumps(a.to_dict()))["refused"] == (a.tier == "absent")
 
 
-def test_ranked_passages_ride_along_in_every_reply(bot, release_text):
-    a = bot.ask("What was the hazard ratio in the pNET cohort?")
+def test_ranked_passages_ride_along_in_every_reply(lbot, release_text):
+    a = lbot.ask("What was the hazard ratio in the pNET cohort?")
     d = a.to_dict()
     assert d["ranked"] and all(release_text[r["start"] : r["end"]] for r in d["ranked"])
     assert all(0.0 <= r["prob"] <= 1.0 for r in d["ranked"])
@@ -114,3 +127,39 @@ def test_the_hand_decision_is_still_selectable(tmp_path):
     assert not isinstance(hand.answerer(kn, extractive), LearnedAnswerer)
     a = hand.ask("How many patients were enrolled in the CABINET trial?")
     assert "298" in a.text
+
+
+def test_an_answer_tier_reply_is_one_the_hand_decision_agrees_with(lbot, learned):
+    """The hand veto: the learned path answers outright only with a sentence the older decision would also
+    answer with; where they disagree the reply is a hedge, and the sentence is still shown."""
+    import numpy as np
+
+    from assistant.reading.question import analyse
+
+    kn, retriever, extractive = lbot._load_or_build()
+    assert learned.knobs.veto_hand
+    # A threshold every candidate reaches, so that only the vetoes keep a reply from the answer tier.
+    loose = LearnedAnswerer(kn, lbot.embeddings, lbot.settings.replace(learned_threshold=0.0), extractive)
+    questions = [
+        "How many people were in the study?",
+        "What was the median PFS in the pNET cohort?",
+        "When is the European Commission decision expected?",
+        "Who makes Cabometyx?",
+        "What was the hazard ratio in the epNET cohort?",
+    ]
+    answered = 0
+    for text in questions:
+        q = analyse(kn, text)
+        qvec = np.asarray(lbot.embeddings.embed_query(q.retrieval_text), dtype=np.float32)
+        hits = retriever.search(q.retrieval_text, qvec)
+        a = loose.run(q, hits, qvec)
+        hand = loose.hand_spans(q, hits, qvec)
+        if a.tier == "answer" and not getattr(a, "conflict", False):
+            answered += 1
+            assert all(any(s == c.source and x <= c.start < y for s, x, y in hand) for c in a.citations), text
+        off = LearnedAnswerer(
+            kn, lbot.embeddings, lbot.settings.replace(veto_hand=False, learned_threshold=0.0), extractive
+        )
+        ranked_off = [(r["source"], r["start"]) for r in off.run(q, hits, qvec).ranked]
+        assert [(r["source"], r["start"]) for r in a.ranked] == ranked_off, "a veto never re-ranks"
+    assert answered, "some of these are answered outright"

@@ -35,15 +35,6 @@ def test_the_shipped_reader_is_small_and_made_from_the_committed_data():
     assert manifest["weights_sha256"] == hashlib.sha256((MODEL_DIR / "model.onnx").read_bytes()).hexdigest()[:16]
 
 
-def test_the_decision_model_was_fitted_on_this_reader():
-    """A new reader without a refit decision would be read with another model's weights."""
-    from assistant.answering.answerability import READER_FEATURES, READER_MODEL_FILE, AnswerabilityModel
-
-    model = AnswerabilityModel.load(file=READER_MODEL_FILE)
-    assert model.meta["reader_weights_sha256"] == Reader.load().name, "run eval/fit_answerability.py --reader"
-    assert set(READER_FEATURES) <= set(model.features) and 0.0 < model.threshold < 1.0
-
-
 @pytest.mark.parametrize(
     ("question", "answering", "not_answering"),
     [
@@ -98,24 +89,3 @@ def test_training_runs_end_to_end_on_a_small_share_and_the_export_matches_torch(
     reader = Reader(tmp_path / "reader")
     assert reader.manifest["min_cosine_int8_vs_torch"] >= 0.98
     assert (tmp_path / "reader" / "model.onnx").stat().st_size <= 40 * 1024 * 1024
-
-
-def test_with_the_reader_on_answers_stay_cited_and_refusals_honest(tmp_path):
-    """The product path with ``use_reader``: an answer quotes exact text; a question answered in other
-    words ("people" for "patients") puts the answering passage in front of the user rather than claiming
-    absence; a detail the release never gives (a price) is not answered."""
-    from assistant import Assistant
-    from assistant.evaluation.metrics import DENIAL
-    from tests.helpers import CORPUS, RELEASE
-
-    bot = Assistant(corpus_dir=str(CORPUS), index_dir=str(tmp_path / "idx"), use_reader=True)
-    text = RELEASE.read_text(encoding="utf-8")
-    pfs = bot.ask("What was the median PFS in the pNET cohort?")
-    assert pfs.tier == "answer" and "13.8 months" in pfs.text
-    assert all(text[c.start : c.end] == c.quote for c in pfs.citations)
-    people = bot.ask("How many people were in the study?")
-    assert people.tier in ("answer", "hedge") and "298" in people.text and not DENIAL.search(people.text)
-    assert all(text[c.start : c.end] == c.quote for c in people.citations)
-    price = bot.ask("What does a course of Cabometyx cost?")
-    assert price.tier != "answer"
-    assert bot._load_or_build()[2].reader is not None  # the reader really read these

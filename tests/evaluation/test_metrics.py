@@ -45,7 +45,12 @@ def test_thresholds_hold_targets_and_a_gate_that_catches_a_miss():
     from assistant.evaluation.runner import GATED, check_gate, load_thresholds
 
     limits = load_thresholds()
-    assert set(limits["target"]) == set(limits["gate"]) == set(GATED)
+    # The shipped set's target and gate name the same metrics, every one gated; the by-tier metrics
+    # (answerable_accuracy, facts_shown, answer_precision) are gated where a set's section names them.
+    assert set(limits["target"]) == set(limits["gate"]) <= set(GATED)
+    assert set(GATED) - set(limits["gate"]) <= {"answerable_accuracy", "facts_shown", "answer_precision"}
+    for name, section in limits.items():
+        assert set(section) <= set(GATED), name
     # The gate may trail a target the product does not meet yet, never exceed it or drop the safety ones.
     for key in (
         "refusal_accuracy",

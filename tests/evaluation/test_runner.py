@@ -10,7 +10,7 @@ from tests.helpers import REPO, assistant_cli
 
 def test_the_eval_gate_passes_scores_no_frozen_split_and_leaves_no_index_behind(tmp_path):
     """The eval gate of the test command (scripts/test.sh runs it here, beside the other tests, rather than
-    once more after them): plain `assistant eval --gate` scores the shipped set and unseen dev against
+    once more after them): plain `assistant eval --gate` scores the shipped set, unseen dev and reader dev against
     eval/thresholds.toml, scores no frozen split and leaves no index folder behind."""
     logs = sorted(REPO.glob("eval/unseen/*/scored.log"))
     before = {p: p.read_bytes() for p in logs}
@@ -27,7 +27,7 @@ def test_the_eval_gate_passes_scores_no_frozen_split_and_leaves_no_index_behind(
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "gate: passed" in out.stdout
     report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
-    assert {r["set"] for r in report.values()} == {"shipped", "dev"}
+    assert {r["set"] for r in report.values()} == {"shipped", "dev", "reader-dev"}
     assert {p: p.read_bytes() for p in logs} == before  # no frozen split was scored
     assert index_like() == listing  # no index folders at the root of the checkout
     assert sorted(os.listdir(tmp_path)) == ["idx", "report"]  # nor beside the user's index
