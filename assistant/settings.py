@@ -159,9 +159,9 @@ class AnswerSettings:
         True, "Learned path: a question that asks for a figure is not answered outright by a sentence without one."
     )
     veto_hand: bool = _f(
-        True,
+        False,
         "Learned path: a sentence is not answered outright unless the older hand-made decision would answer "
-        "with it too (a veto only: it never makes an answer, and a vetoed sentence is still shown in a hedge).",
+        "with it too (a veto only). Off: on reader dev it cost answers for no precision (docs/reader.md).",
     )
 
 

@@ -50,7 +50,9 @@ def candidate_rows(set_name: str = "reader-decision", settings: Settings | None 
     scratch = Path(tempfile.mkdtemp(prefix="assistant-calibrate-"))
     try:
         es = assemble(eval_sets()[set_name], scratch / "set")
-        s = (settings or Settings.from_env()).replace(corpus_dir=es.corpus_dir, index_dir=scratch / "index")
+        s = (settings or Settings.from_env()).replace(
+            corpus_dir=es.corpus_dir, index_dir=scratch / "index", decider="learned"
+        )
         bot = Assistant(s)
         bot.ensure_index(progress=False)
         kn, retriever, extractive = bot._load_or_build()

@@ -18,7 +18,8 @@ The hand-made rules of the older decision (``extractive.py``) survive only as ve
 each kept where the ablation on reader dev says it helps (``eval/ablate_learned.py``; docs/reader.md has
 the figures): ``answer.veto_figure`` (a figure question needs a sentence with a figure),
 ``answer.veto_specific`` (the question's names and codes must be in the sentence or beside it) and
-``answer.veto_hand`` (the older decision as a whole must agree on the sentence). A veto never makes an
+``answer.veto_hand`` (the older decision as a whole must agree on the sentence; off by default: it cost
+answers for no precision). A veto never makes an
 answer and never hides a passage: a vetoed sentence is still shown, ranked, in a hedge. Each combination
 of vetoes has its own calibrated threshold, so switching one off keeps the precision target. The older
 answerer also still expands "What does X stand for?" from the release's own words and shows conflicting

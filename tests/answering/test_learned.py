@@ -137,9 +137,10 @@ def test_an_answer_tier_reply_is_one_the_hand_decision_agrees_with(lbot, learned
     from assistant.reading.question import analyse
 
     kn, retriever, extractive = lbot._load_or_build()
-    assert learned.knobs.veto_hand
     # A threshold every candidate reaches, so that only the vetoes keep a reply from the answer tier.
-    loose = LearnedAnswerer(kn, lbot.embeddings, lbot.settings.replace(learned_threshold=0.0), extractive)
+    loose = LearnedAnswerer(
+        kn, lbot.embeddings, lbot.settings.replace(learned_threshold=0.0, veto_hand=True), extractive
+    )
     questions = [
         "How many people were in the study?",
         "What was the median PFS in the pNET cohort?",
