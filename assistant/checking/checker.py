@@ -98,6 +98,12 @@ class DraftChecker:
             scored = self._with_cross(claim, scored, self.knobs.check_cross_weight)
         return sorted(scored, key=lambda x: -x[0])
 
+    def _before(self, ref: SentenceRef) -> str:
+        """The sentence before ``ref`` in its release ("" for the first): the trained models read it too."""
+        refs = self.kn.sentences.get(ref.source, [])
+        i = self.kn.position(ref.source, ref.start)
+        return self.kn.text(refs[i - 1]) if i else ""
+
     def _with_reader(
         self, claim: Claim, scored: list[tuple[float, SentenceRef]], w: float
     ) -> list[tuple[float, SentenceRef]]:
@@ -107,11 +113,7 @@ class DraftChecker:
 
         if not Reader.available():
             return scored
-        pairs = []
-        for _, r in scored:
-            refs = self.kn.sentences.get(r.source, [])
-            i = self.kn.position(r.source, r.start)
-            pairs.append(pair(claim.text, self.kn.text(r), self.kn.text(refs[i - 1]) if i else ""))
+        pairs = [pair(claim.text, self.kn.text(r), self._before(r)) for _, r in scored]
         cos = Reader.load().scores(pairs)
         return [((1 - w) * s + w * max(0.0, float(c)), r) for (s, r), c in zip(scored, cos, strict=True)]
 
@@ -125,13 +127,16 @@ class DraftChecker:
 
         if not CrossReader.available():
             return scored
-        pairs = []
-        for _, r in scored:
-            refs = self.kn.sentences.get(r.source, [])
-            i = self.kn.position(r.source, r.start)
-            title = self.kn.documents.get(r.source, {}).get("title", "")
-            before = self.kn.text(refs[i - 1]) if i else ""
-            pairs.append(cross_pair(claim.text, self.kn.text(r), before, r.section, title))
+        pairs = [
+            cross_pair(
+                claim.text,
+                self.kn.text(r),
+                self._before(r),
+                r.section,
+                self.kn.documents.get(r.source, {}).get("title", ""),
+            )
+            for _, r in scored
+        ]
         prob = CrossReader.load().probabilities(pairs)
         return [((1 - w) * s + w * float(p), r) for (s, r), p in zip(scored, prob, strict=True)]
 

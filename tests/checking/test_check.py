@@ -112,3 +112,22 @@ def test_labelled_dev_drafts_meet_their_measured_floors(tmp_path):
     assert summary["caught_unit"] >= 0.6
     assert summary["false_alarm_rate"] <= 0.10
     assert summary["contradicted_precision"] >= 0.7
+
+
+def test_the_trained_aligners_keep_verdicts_cited(tmp_path, release_text):
+    """With the reader's and the cross-encoder's scores blended into the alignment (check_reader_weight,
+    check_cross_weight), a correct claim is still supported with exact citations and a swapped arm is still
+    not."""
+    from assistant import Assistant
+    from tests.helpers import CORPUS
+
+    b = Assistant(
+        corpus_dir=str(CORPUS), index_dir=str(tmp_path / "i"), check_cross_weight=0.3, check_reader_weight=0.3
+    )
+    b.ingest(progress=False)
+    right = b.check("In the pNET cohort, median PFS was 13.8 months for Cabometyx versus 4.4 months for placebo.")
+    (res,) = right.results
+    assert res.verdict == "supported" and res.citations
+    assert all(release_text[c.start : c.end] == c.quote for c in res.citations)
+    swapped = b.check("In the pNET cohort, median PFS was 4.4 months for Cabometyx versus 13.8 months for placebo.")
+    assert swapped.results[0].verdict != "supported"
