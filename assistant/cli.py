@@ -135,6 +135,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_facts(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from assistant.facts.compare import compare
+    from assistant.facts.sheet import FIELDS
+    from assistant.surfaces.service import Assistant
+
+    rows = Assistant(_settings(args)).facts(args.releases or None)
+    if args.compare:
+        groups = [g.to_dict() for g in compare(rows)]
+        if args.json:
+            print(json.dumps(groups, ensure_ascii=False, indent=2))
+        else:
+            for g in groups:
+                flag = "DIFFERS" if g["differs"] else "same"
+                figures = "; ".join(f"{r['source']}: {r['figure']}" for r in g["rows"])
+                print(f"[{flag}] {g['measure']} ({g['subject']}): {figures}")
+        return 0
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+    elif args.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(r.to_dict() for r in rows)
+        print(buf.getvalue(), end="")
+    else:
+        table = facts_markdown(rows)
+        if args.markdown:
+            Path(args.markdown).write_text(table, encoding="utf-8")
+        else:
+            print(table)
+    return 0
+
+
+def facts_markdown(rows) -> str:
+    """The sheet as a Markdown table, one section per release."""
+    out: list[str] = []
+    for source in dict.fromkeys(r.source for r in rows):
+        out += [f"## {source}", "", "| figure | kind | measure | subject | comparator | chars |", "|---|---|---|---|---|---|"]
+        for r in (x for x in rows if x.source == source):
+            cells = [r.figure, r.kind, r.measure, r.subject, r.comparator, f"{r.start}-{r.end}"]
+            out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.surfaces.ui import launch
 
@@ -255,6 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", metavar="OUT.md", help="also write the report as Markdown")
     p.add_argument("--html", metavar="OUT.html", help="also write a self-contained HTML report")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("facts", parents=[common], help="every figure of the releases: measure, subject, quote")
+    p.add_argument("releases", nargs="*", metavar="RELEASE", help="releases (paths in the corpus dir); default all")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="a JSON list of rows (offsets exact)")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header row")
+    fmt.add_argument("--markdown", metavar="FILE", help="write the sheet as Markdown tables")
+    p.add_argument(
+        "--compare", action="store_true", help="the same measure for the same subject across releases"
+    )
+    p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser("chat", parents=[common], help="start the chat UI (http://127.0.0.1:7860)")
     p.add_argument("--host", help="interface to listen on (ASSISTANT_HOST; default 127.0.0.1)")

@@ -234,6 +234,40 @@ class Assistant:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")
         return DraftChecker(kn, retriever, self.embeddings, self.settings.check).run(text, list(sources) if sources else None)
 
+    def facts(self, sources: Sequence[str] | None = None) -> list:
+        """The fact sheet of the releases (all indexed ones, or ``sources``): one ``FactRow`` per figure.
+
+        Read from each release file as ingest loads it, so offsets are the citations' offsets; cached per
+        text under the index folder, so a release is read once per version of its file.
+
+        >>> rows = Assistant().facts(["ipsen-cabometyx-chmp-net-2025-06-20.txt"])  # doctest: +SKIP
+        >>> rows[0].figure, rows[0].measure  # doctest: +SKIP
+        """
+        from assistant.ingest.loaders import CorpusFileError, load_text
+
+        names = list(sources) if sources else sorted(self.knowledge.documents)
+        unknown = [s for s in names if s not in self.knowledge.documents]
+        if unknown:
+            raise BadQuestion(f"no indexed release named {unknown[0]!r}")
+        sheet = self.fact_sheet()
+        rows = []
+        for name in names:
+            try:
+                text = load_text(self.settings.corpus_dir / name)
+            except (OSError, CorpusFileError) as exc:
+                raise BadQuestion(f"{name}: cannot be read for its fact sheet ({exc})") from exc
+            rows.extend(sheet.run(name, text))
+        return rows
+
+    def fact_sheet(self):
+        """The process's FactSheet (the parser loads once), caching under ``index_dir/facts``."""
+        from assistant.facts.sheet import FactSheet
+
+        with self._lock:
+            if getattr(self, "_sheet", None) is None:
+                self._sheet = FactSheet(self.settings.index_dir / "facts")
+            return self._sheet
+
     def answerer(self, kn: Knowledge, extractive: ExtractiveAnswerer) -> Answerer:
         """The answerer settings.generator names, built once per loaded generation (a model loads once)."""
         from assistant.answering import learned
