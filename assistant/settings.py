@@ -213,6 +213,11 @@ class CheckSettings:
         "well a sentence aligns with a claim, beside concept overlap; 0 (the default, measured in "
         "docs/reader.md) leaves it out.",
     )
+    check_states: bool = _f(
+        True,
+        "Read trial outcomes (met/missed), deal stages (closed/to close) and guidance moves (raised/cut/kept) "
+        "against the release's own (measured in docs/facts.md).",
+    )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The folders show the stages, and imports run one way: a module imports only its own stage or the
 stages below it, and never another module's private names. Read from the code's own imports (ast).
 
-    text < ingest < index < reading < answering < checking < surfaces < evaluation < cli
+    text < ingest < index < reading < facts < answering < checking < surfaces < evaluation < cli
     (types.py and settings.py are below them all)
 """
 
@@ -22,6 +22,7 @@ ORDER = [
     "ingest",
     "index",
     "reading",
+    "facts",
     "answering",
     "checking",
     "surfaces",

@@ -29,9 +29,11 @@ import numpy as np
 
 from assistant.answering.retrieve import HybridRetriever
 from assistant.checking.facts import (
+    STATE_FAMILIES,
     STATUS_PATTERNS,
     compatible_units,
     dates,
+    family_states,
     format_date,
     quantities,
     same_date,
@@ -174,7 +176,9 @@ class DraftChecker:
         or another value for the same thing."""
         c_left, c_right = (self._content(x) for x in self._sides(claim.text, cq, cqs))
         # The claim may name the group on either side ("placebo had a median PFS of 13.8 months").
-        wide_l, wide_r = (self._content(x) for x in self._sides(claim.text, cq, cqs, self.knobs.claim_side_words))
+        wide_l, wide_r = (
+            self._content(x) for x in self._sides(claim.text, cq, cqs, self.knobs.claim_side_words)
+        )
         claim_side = wide_l | wide_r
         other: tuple[SentenceRef, Quantity] | None = None
         unit_clash: tuple[SentenceRef, Quantity] | None = None
@@ -305,7 +309,7 @@ class DraftChecker:
                 for r in quantities(self.kn.text(ref))
             ):
                 continue
-            for _, ref in scored[:self.knobs.unit_look]:
+            for _, ref in scored[: self.knobs.unit_look]:
                 for r in quantities(self.kn.text(ref)):
                     if (
                         abs(r.value - cq.value) < 1e-9
@@ -322,7 +326,7 @@ class DraftChecker:
             return ClaimResult(claim, NOT_FOUND, [], reason=f"no passage of the release gives {cq.text}")
         # Dates: compared with the dates of the passages most about the claim's subject, or of the release
         # when those give none.
-        about = [r for sc, r in scored[:self.knobs.status_look] if sc >= self.knobs.align_share / 2]
+        about = [r for sc, r in scored[: self.knobs.status_look] if sc >= self.knobs.align_share / 2]
         claim_dates = dates(claim.text)
         for d in claim_dates:
             near = [(ref, dates(self.kn.text(ref))) for ref in about]
@@ -336,7 +340,7 @@ class DraftChecker:
         # opinion or a filing, or an approval only as a prospect ("a final decision on the approval is
         # expected"). Other approvals elsewhere in the release (earlier indications) do not count.
         if "approval" in status_classes(claim.text):
-            about = [r for s, r in scored[:self.knobs.status_look] if s >= self.knobs.align_share / 2]
+            about = [r for s, r in scored[: self.knobs.status_look] if s >= self.knobs.align_share / 2]
             stated = set().union(*(status_classes(self.kn.text(r)) for r in about)) if about else set()
             mentions = [r for r in about if STATUS_PATTERNS["approval"].search(self.kn.text(r))]
             if "approval" not in stated and (stated or mentions):
@@ -345,6 +349,11 @@ class DraftChecker:
                 m = next((rx.search(text) for rx in STATUS_PATTERNS.values() if rx.search(text)), None)
                 word = STATUS_PATTERNS["approval"].search(claim.text).group(0)
                 return self._contra(claim, ref, "status", word, m.group(0) if m else "")
+        # Trial outcome, deal stage, guidance direction: a state the claim gives where the passages about the
+        # same subject state only another state of the same family ("met" where the trial missed).
+        verdict = self._check_states(claim, scored)
+        if verdict is not None:
+            return verdict
         # Names (companies, products, trials, places) the releases never use, where the best-aligned
         # sentence names another of the same kind in their place.
         if scored and scored[0][0] >= self.knobs.align_share:
@@ -358,7 +367,9 @@ class DraftChecker:
                 if rivals:
                     return self._contra(claim, ref, "name", name, rivals[0])
         # Supported: the best sentence holds the claim's words, and every figure checked above.
-        if scored and scored[0][0] >= (self.knobs.align_share if cqs or claim_dates else self.knobs.support_share):
+        if scored and scored[0][0] >= (
+            self.knobs.align_share if cqs or claim_dates else self.knobs.support_share
+        ):
             refs = [scored[0][1]]
             if cqs:
                 holding = [
@@ -369,6 +380,44 @@ class DraftChecker:
                 refs = holding[:2] or refs
             return ClaimResult(claim, SUPPORTED, self._cite(refs))
         return ClaimResult(claim, NOT_FOUND, [], reason="no passage of the release states or contradicts it")
+
+    def _check_states(self, claim: Claim, scored: list[tuple[float, SentenceRef]]) -> ClaimResult | None:
+        claimed = family_states(claim.text) if self.knobs.check_states else {}
+        if not claimed:
+            return None
+        about = [r for s, r in scored[: self.knobs.status_look] if s >= self.knobs.align_share / 2]
+        for family, states in claimed.items():
+            stated = [(r, family_states(self.kn.text(r)).get(family, set())) for r in about]
+            stated = [(r, st) for r, st in stated if st]
+            if not stated or any(states & st for _, st in stated):
+                continue
+            ref, theirs = stated[0]
+            text = self.kn.text(ref)
+            release_word = next(
+                (
+                    m.group(0)
+                    for name, rx in STATE_FAMILIES[family]
+                    if name in theirs
+                    for m in [rx.search(text)]
+                    if m
+                ),
+                "",
+            )
+            claim_word = next(
+                (
+                    m.group(0)
+                    for name, rx in STATE_FAMILIES[family]
+                    if name in states
+                    for m in [rx.search(claim.text)]
+                    if m
+                ),
+                "",
+            )
+            why = f"the release states {', '.join(sorted(theirs))}, not {', '.join(sorted(states))}"
+            return ClaimResult(
+                claim, CONTRADICTED, self._cite([ref]), claim_word, release_word, "status", why
+            )
+        return None
 
     def _entities(self, text: str) -> list[tuple[str, str]]:
         """Named entities that identify *which* thing (spaCy: organisations, products, people, places,

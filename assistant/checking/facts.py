@@ -246,3 +246,83 @@ def status_classes(text: str) -> set[str]:
             if not _NOT_REACHED.search(text[max(0, m.start() - 60) : m.start()]):
                 found.add(kind)
     return found
+
+
+#: States that exclude each other, by family: a trial met or missed its endpoint; a deal closed or is still
+#: to close; guidance raised, cut or kept; a device cleared (510(k)) or approved (PMA), or only CE-marked.
+#: The first pattern of a family that matches a span wins it, so "did not meet" is read as missed, never as
+#: met. Listed by class, as a regulatory or IR writer would list them.
+STATE_FAMILIES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    "trial": [
+        (
+            "missed",
+            re.compile(
+                r"\b(?:did not|didn't|does not|failed to|fail(?:ed|s)? to|not)\s+(?:\w+\s){0,2}?"
+                r"(?:meet|achieve|reach|show|demonstrate|hit)\b|\bmiss(?:ed|es)?\b|\bfell short\b"
+                r"|\bnot statistically significant\b|\bfail(?:ed|s|ure)\b",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "met",
+            re.compile(
+                r"\b(?:met|meets|achieved|achieves|reached|hit|succeeded)\b(?=[^.;]{0,60}\b(?:end ?points?|goals?|"
+                r"objectives?|target)\b)",
+                re.IGNORECASE,
+            ),
+        ),
+    ],
+    "deal": [
+        (
+            "pending",
+            re.compile(
+                r"\b(?:expect\w*|slated|anticipat\w*|plan\w*|set|scheduled|subject to)\b[^.;]{0,30}\b(?:to\s)?"
+                r"(?:close|closing|complet\w*)\b|\bis expected to close\b|\bpending\b",
+                re.IGNORECASE,
+            ),
+        ),
+        (
+            "closed",
+            re.compile(
+                r"\b(?:completed|closed|finali[sz]ed)\b(?=[^.;]{0,40}\b(?:acquisition|deal|merger|sale|"
+                r"transaction|purchase|divestiture)\b)|\b(?:acquisition|deal|merger|sale|transaction)\b[^.;]{0,20}"
+                r"\b(?:was|has been|is now)\s(?:completed|closed)\b",
+                re.IGNORECASE,
+            ),
+        ),
+    ],
+    "guidance": [
+        (
+            "kept",
+            re.compile(
+                r"\b(?:reiterat\w*|reaffirm\w*|maintain\w*|confirm\w*|unchanged|kept|stood by)\b", re.I
+            ),
+        ),
+        ("cut", re.compile(r"\b(?:cut|cuts|lower\w*|reduc\w*|trimm\w*|slash\w*|narrow\w* down)\b", re.I)),
+        ("raised", re.compile(r"\b(?:rais\w*|increas\w*|lift\w*|boost\w*|upgrad\w*|hik\w*)\b", re.I)),
+    ],
+}
+#: What a family is about: a claim is read for a family's states only where it names the family's subject.
+_FAMILY_TOPIC = {
+    "trial": re.compile(r"\b(?:end ?points?|trial|study|primary|goal|objective)\b", re.I),
+    "deal": re.compile(
+        r"\b(?:acquisition|deal|merger|sale|transaction|takeover|purchase|close|closing)\b", re.I
+    ),
+    "guidance": re.compile(r"\b(?:guidance|outlook|forecast|expects?|projection)\b", re.I),
+}
+
+
+def family_states(text: str) -> dict[str, set[str]]:
+    """The states a text states, by family: {"trial": {"missed"}, "deal": {"pending"}}."""
+    out: dict[str, set[str]] = {}
+    for family, states in STATE_FAMILIES.items():
+        if not _FAMILY_TOPIC[family].search(text):
+            continue
+        taken: list[tuple[int, int]] = []
+        for state, rx in states:
+            for m in rx.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                out.setdefault(family, set()).add(state)
+    return out

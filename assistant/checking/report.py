@@ -74,6 +74,7 @@ def render_markdown(report: CheckReport) -> str:
         lines.append("")
     return "\n".join(lines)
 
+
 def render_html(report: CheckReport) -> str:
     """A self-contained page (no external resources) for an audit trail."""
     c = report.counts()

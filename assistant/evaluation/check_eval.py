@@ -32,18 +32,34 @@ def check_sets() -> dict[str, tuple[list[Path], list[Path]]]:
             [REPO_ROOT / "corpus", unseen / "dev/corpus"],
         ),
         "check-test": ([check / "test/drafts.jsonl"], [REPO_ROOT / "corpus", unseen / "test/corpus"]),
+        # The fact-sheet annotators' drafts (eval/facts/batches/*/drafts.jsonl), split by release as the
+        # fact labels are (facts_eval.split_of): dev to tune on, test frozen.
+        **{
+            f"check-facts-{split}": (
+                sorted((REPO_ROOT / "eval/facts/batches").glob("*/drafts.jsonl")),
+                sorted((REPO_ROOT / "eval/facts/batches").glob("*/corpus")),
+            )
+            for split in ("dev", "test")
+        },
     }
+
+
+def _in_split(name: str, source: str) -> bool:
+    """Whether a release belongs to a facts check set's split (every release, for the other sets)."""
+    from assistant.evaluation.facts_eval import split_of
+
+    return not name.startswith("check-facts-") or split_of(source) == name.removeprefix("check-facts-")
 
 
 def load_drafts(paths: list[Path]) -> list[dict]:
     return [json.loads(x) for p in paths for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def _corpus(folders: list[Path]) -> Path:
+def _corpus(folders: list[Path], name: str = "") -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="assistant-check-corpus-"))
     for folder in folders:
         for f in folder.iterdir():
-            if f.is_file() and not f.name.startswith("."):
+            if f.is_file() and not f.name.startswith(".") and _in_split(name, f.name):
                 shutil.copy(f, tmp / f.name)
     return tmp
 
@@ -53,8 +69,8 @@ def run_check_set(name: str, settings: Settings, embeddings=None) -> dict:
     from assistant.surfaces.service import Assistant
 
     drafts_paths, folders = check_sets()[name]
-    drafts = load_drafts(drafts_paths)
-    corpus = _corpus(folders)
+    drafts = [d for d in load_drafts(drafts_paths) if all(_in_split(name, s) for s in d["sources"])]
+    corpus = _corpus(folders, name)
     # Its own index in a temporary folder, removed afterwards: a check eval leaves nothing in the checkout
     # or beside the user's index.
     index = Path(tempfile.mkdtemp(prefix=f"assistant-check-{name}-"))

@@ -63,7 +63,12 @@ DENIAL = re.compile(r"\bdoes not (say|mention|state|give)\b|\bnever (mentions|sa
 
 
 def judge(
-    item: dict, text: str, refused: bool, citations: list[dict], sources: dict[str, str], tier: str | None = None
+    item: dict,
+    text: str,
+    refused: bool,
+    citations: list[dict],
+    sources: dict[str, str],
+    tier: str | None = None,
 ) -> Judged:
     """Score one answer. ``citations`` are dicts with source/quote/start/end; ``sources`` maps a source
     name to the text its offsets refer to; ``tier`` is the reply's (answer, hedge, absent)."""

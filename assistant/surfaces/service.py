@@ -232,7 +232,9 @@ class Assistant:
         unknown = [s for s in sources or [] if s not in kn.documents]
         if unknown:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")
-        return DraftChecker(kn, retriever, self.embeddings, self.settings.check).run(text, list(sources) if sources else None)
+        return DraftChecker(kn, retriever, self.embeddings, self.settings.check).run(
+            text, list(sources) if sources else None
+        )
 
     def facts(self, sources: Sequence[str] | None = None) -> list:
         """The fact sheet of the releases (all indexed ones, or ``sources``): one ``FactRow`` per figure.
@@ -245,8 +247,9 @@ class Assistant:
         """
         from assistant.ingest.loaders import CorpusFileError, load_text
 
-        names = list(sources) if sources else sorted(self.knowledge.documents)
-        unknown = [s for s in names if s not in self.knowledge.documents]
+        kn = self._load_or_build()[0]
+        names = list(sources) if sources else sorted(kn.documents)
+        unknown = [s for s in names if s not in kn.documents]
         if unknown:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")
         sheet = self.fact_sheet()
@@ -286,7 +289,9 @@ class Assistant:
                 return self._learned
             if self._generative is None:
                 self._generative = answerer_for(
-                    self.settings, extractive, lambda: GroundingGuard(kn.lexicon, self.embeddings, self.settings.llm)
+                    self.settings,
+                    extractive,
+                    lambda: GroundingGuard(kn.lexicon, self.embeddings, self.settings.llm),
                 )
             return self._generative
 

@@ -104,7 +104,9 @@ def answer_html(answer: Answer) -> str:
         )
         out = out.replace(f"[{c.n}]", link)
     out = out.replace("\n", "<br>")
-    if answer.tier != "answer":  # a hedge or an absence: drawn apart from an answer, with a quiet label of its tier
+    if (
+        answer.tier != "answer"
+    ):  # a hedge or an absence: drawn apart from an answer, with a quiet label of its tier
         out = f'<div class="refused tier-{answer.tier}"><span class="tier">{TIER_LABEL[answer.tier]}</span> {out}</div>'
     else:
         out = f'{out}<span class="tier">{TIER_LABEL["answer"]}</span>'
@@ -469,6 +471,86 @@ def check_view(bot: Assistant) -> None:
 
 
 # --- the app -----------------------------------------------------------------------------------------
+FACT_COLUMNS = ["source", "figure", "kind", "measure", "subject", "comparator", "quote", "start", "end"]
+
+
+def facts_table(bot: Assistant, scope: str | None, across: bool) -> tuple[list[list], str]:
+    """The sheet's rows for the view (or, ``across``, the measures several releases give), and a CSV."""
+    import csv
+    import io
+
+    from assistant.facts.compare import compare
+    from assistant.facts.sheet import FIELDS
+
+    rows = bot.facts(None if scope in (None, "", ALL) else [scope])
+    buf = io.StringIO()
+    if across:
+        writer = csv.writer(buf)
+        writer.writerow(["differs", "measure", "subject", "source", "figure", "start", "end"])
+        table = []
+        for g in compare(rows):
+            for r in g.rows:
+                line = ["yes" if g.differs else "", g.measure, g.subject, r.source, r.figure, r.start, r.end]
+                table.append(line)
+                writer.writerow(line)
+        return table, buf.getvalue()
+    writer = csv.DictWriter(buf, fieldnames=FIELDS)
+    writer.writeheader()
+    writer.writerows(r.to_dict() for r in rows)
+    return [[getattr(r, c) for c in FACT_COLUMNS] for r in rows], buf.getvalue()
+
+
+def facts_view(bot: Assistant) -> None:
+    """Every figure of a release with what it measures and for whom; sortable, searchable, exportable."""
+    import gradio as gr
+
+    out_dir = Path(tempfile.mkdtemp(prefix="assistant-facts-"))
+    gr.Markdown(
+        "Every figure of the release: what it measures, for whom, and the sentence it stands in (character "
+        "offsets into the release). Click a column to sort; type in the search box to filter. *Across "
+        "releases* lines up the same measure for the same subject in several releases and marks where the "
+        "figures differ."
+    )
+    with gr.Row():
+        scope = gr.Dropdown(
+            choices=[ALL, *sorted(bot.knowledge.documents)], value=ALL, label="Release", elem_id="facts-scope"
+        )
+        across = gr.Checkbox(label="Across releases", value=False, elem_id="facts-across")
+        export = gr.DownloadButton("Export (CSV)", interactive=False, elem_id="facts-csv")
+    status = gr.Markdown("", elem_id="facts-status")
+    table = gr.Dataframe(
+        headers=FACT_COLUMNS,
+        interactive=False,
+        wrap=True,
+        show_search="filter",
+        max_height=640,
+        elem_id="facts-table",
+    )
+
+    def show(current: str | None, side_by_side: bool) -> tuple:
+        try:
+            rows, csv_text = facts_table(bot, current, side_by_side)
+        except (BadQuestion, IndexUnavailable, ValueError) as exc:
+            return gr.skip(), f"⚠️ {exc}", gr.DownloadButton(interactive=False)
+        path = out_dir / f"fact-sheet-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        path.write_text(csv_text, encoding="utf-8")
+        headers = (
+            ["differs", "measure", "subject", "source", "figure", "start", "end"]
+            if side_by_side
+            else FACT_COLUMNS
+        )
+        note = f"{len(rows)} rows" if rows else "No figures here."
+        return (
+            gr.Dataframe(value=rows, headers=headers),
+            note,
+            gr.DownloadButton(value=str(path), interactive=True),
+        )
+
+    for trigger in (scope.change, across.change):
+        trigger(show, [scope, across], [table, status, export], api_visibility="private")
+    return show, scope, across, table, status, export
+
+
 def make_api_chat(bot: Assistant):
     def api_chat(message: str, history: list | None = None) -> list[dict]:
         """Plain endpoint for gradio_client: the answer message, then one message per citation."""
@@ -583,6 +665,14 @@ def build_app(bot: Assistant):
                     )
         with gr.Tab("Check a draft", elem_id="tab-check"):
             check_view(bot)
+        with gr.Tab("Fact sheet", elem_id="tab-facts") as facts_tab:
+            facts_show, facts_scope, facts_across, facts_out, facts_status, facts_export = facts_view(bot)
+        facts_tab.select(
+            facts_show,
+            [facts_scope, facts_across],
+            [facts_out, facts_status, facts_export],
+            api_visibility="private",
+        )
         cite_req = gr.Textbox(elem_id="cite-req", elem_classes=["hidden-bridge"], show_label=False)
         cite_btn = gr.Button("show", elem_id="cite-btn", elem_classes=["hidden-bridge"])
 
@@ -654,4 +744,10 @@ def launch(settings: Settings) -> None:
     report = bot.ensure_index()
     if report is not None:
         print(report.summary(), file=sys.stderr)
-    serve(build_app(bot), settings.ui.host, settings.ui.port, auth, max_file_size=4 * settings.ingest.max_file_bytes)
+    serve(
+        build_app(bot),
+        settings.ui.host,
+        settings.ui.port,
+        auth,
+        max_file_size=4 * settings.ingest.max_file_bytes,
+    )

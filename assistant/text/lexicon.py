@@ -707,6 +707,11 @@ def _glossary_long_forms() -> dict[str, list[str]]:
     return known
 
 
+def glossary_long_forms() -> dict[str, list[str]]:
+    """Abbreviation -> its long forms, from the shipped glossary ("PFS" -> ["progression-free survival"])."""
+    return _glossary_long_forms()
+
+
 @functools.lru_cache(maxsize=1)
 def _glossary() -> tuple[tuple[str, str], ...]:
     raw = resources.files("assistant").joinpath("data/glossary.tsv").read_text(encoding="utf-8")

@@ -125,9 +125,41 @@ def test_the_trained_aligners_keep_verdicts_cited(tmp_path, release_text):
         corpus_dir=str(CORPUS), index_dir=str(tmp_path / "i"), check_cross_weight=0.3, check_reader_weight=0.3
     )
     b.ingest(progress=False)
-    right = b.check("In the pNET cohort, median PFS was 13.8 months for Cabometyx versus 4.4 months for placebo.")
+    right = b.check(
+        "In the pNET cohort, median PFS was 13.8 months for Cabometyx versus 4.4 months for placebo."
+    )
     (res,) = right.results
     assert res.verdict == "supported" and res.citations
     assert all(release_text[c.start : c.end] == c.quote for c in res.citations)
-    swapped = b.check("In the pNET cohort, median PFS was 4.4 months for Cabometyx versus 13.8 months for placebo.")
+    swapped = b.check(
+        "In the pNET cohort, median PFS was 4.4 months for Cabometyx versus 13.8 months for placebo."
+    )
     assert swapped.results[0].verdict != "supported"
+
+
+def test_a_trial_outcome_or_deal_stage_the_release_does_not_state_is_contradicted(small_corpus, tmp_path):
+    from assistant import Assistant
+
+    (small_corpus / "deal.md").write_text(
+        "Acme Pharma agreed to acquire Beta Bio for $2.1 billion. The acquisition is expected to close in "
+        "the third quarter of 2025, subject to regulatory approvals.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=str(small_corpus), index_dir=str(tmp_path / "idx"))
+    bot.ingest(progress=False)
+    report = bot.check(
+        "Zorbatin failed to meet the primary endpoint of the ZEST trial.\n"
+        "Acme Pharma completed the acquisition of Beta Bio for $2.1 billion.\n"
+        "Zorbatin met the primary endpoint in the ZEST trial.\n"
+    )
+    missed, closed, met = report.results
+    assert (missed.verdict, missed.kind) == ("contradicted", "status"), missed.reason
+    assert missed.citations and "met the primary endpoint" in missed.citations[0].quote
+    assert (closed.verdict, closed.kind) == ("contradicted", "status")
+    assert closed.release_value and "close" in closed.release_value
+    assert met.verdict == "supported"
+    off = Assistant(corpus_dir=str(small_corpus), index_dir=str(tmp_path / "idx"), check_states=False)
+    assert (
+        off.check("Zorbatin failed to meet the primary endpoint of the ZEST trial.").results[0].kind
+        != "status"
+    )
