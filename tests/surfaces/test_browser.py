@@ -323,3 +323,30 @@ def test_check_a_draft_in_a_real_browser(ui_server, tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "check.png"))  # docs/check.png in the README is a copy
         browser.close()
+
+
+def test_fact_sheet_in_a_real_browser(ui_server, tmp_path):
+    """The "Fact sheet" view: every figure of the release in a table, filtered, exported as CSV."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = ui_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+        page.goto(url)
+        page.get_by_role("tab", name="Fact sheet").click()
+        page.wait_for_function(
+            "document.querySelector('#facts-table') && "
+            "document.querySelector('#facts-table').innerText.includes('13.8 months')",
+            timeout=120000,
+        )
+        assert "rows" in page.inner_text("#facts-status")
+        with page.expect_download() as got:
+            page.click("#facts-csv")
+        saved = tmp_path / "facts.csv"
+        got.value.save_as(str(saved))
+        lines = saved.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("source,figure,start,end") and any("13.8 months" in x for x in lines)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "facts.png"))
+        browser.close()
