@@ -218,6 +218,11 @@ class CheckSettings:
         "Read trial outcomes (met/missed), deal stages (closed/to close) and guidance moves (raised/cut/kept) "
         "against the release's own (measured in docs/facts.md).",
     )
+    check_sheet: bool = _f(
+        True,
+        "Read swaps from the fact sheet: a claim giving one arm's, cohort's or period's figure to another "
+        "is contradicted, citing both rows (measured in docs/facts.md).",
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ facts and words the aligned text holds is **supported** (its citations, exact of
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -40,6 +42,8 @@ from assistant.checking.facts import (
     split_claims,
     status_classes,
 )
+from assistant.facts.sheet import FactRow
+from assistant.facts.words import content_words, measure_match
 from assistant.index.knowledge import Knowledge
 from assistant.settings import CheckSettings
 from assistant.text.folding import fold
@@ -61,7 +65,12 @@ class DraftChecker:
     """One job: verdicts for the claims of a draft, against the loaded index (see the module docstring)."""
 
     def __init__(
-        self, kn: Knowledge, retriever: HybridRetriever, embeddings, knobs: CheckSettings | None = None
+        self,
+        kn: Knowledge,
+        retriever: HybridRetriever,
+        embeddings,
+        knobs: CheckSettings | None = None,
+        facts: Callable[[str], list[FactRow]] | None = None,
     ) -> None:
         from assistant.reading.answer_type import AnswerTyper
 
@@ -71,6 +80,9 @@ class DraftChecker:
         self.retriever = retriever
         self.embeddings = embeddings
         self.typer = AnswerTyper()
+        #: A release's fact-sheet rows (Assistant.facts for one source); None leaves the sheet out.
+        self.facts = facts
+        self._rows: dict[str, list[tuple[FactRow, Quantity]]] = {}
 
     # --- alignment ---------------------------------------------------------------------------------
     def _content(self, text: str) -> set[str]:
@@ -227,6 +239,71 @@ class DraftChecker:
             return self._contra(claim, other[0], "figure", cq.text, other[1].text)
         return None
 
+    def _sheet_rows(self, source: str) -> list[tuple[FactRow, Quantity]]:
+        if source not in self._rows:
+            try:
+                rows = self.facts(source) if self.facts is not None else []
+            except Exception:  # an unreadable file: the sentence-level checks still run
+                rows = []
+            self._rows[source] = [(r, q[0]) for r in rows for q in [quantities(r.figure)] if q]
+        return self._rows[source]
+
+    def _swap_by_sheet(
+        self, claim: Claim, cq: Quantity, aligned: list[tuple[float, SentenceRef]]
+    ) -> ClaimResult | None:
+        """A swap read from the fact sheet: every row holding the claim's value measures what the claim
+        measures for another group (arm, cohort, period) than the claim names, and a row of the same measure
+        for the claim's group gives another value. Both rows are cited: the one the claim should match
+        first, then the one its figure came from."""
+        if self.facts is None or not self.knobs.check_sheet:
+            return None
+        said = content_words(claim.text)
+        # Whose figure the claim makes it: the words between its neighbouring figures (the group of a
+        # comparison's other figure is not this one's).
+        cqs = quantities(claim.text)
+        left, right = self._sides(claim.text, cq, cqs, self.knobs.claim_side_words)
+        left, right = _BASIS.sub(" ", left), _BASIS.sub(" ", right)
+        right = _COMPARED.split(right, maxsplit=1)[0]  # "versus placebo" names the other side
+        near = content_words(f"{left} {right}")
+        for source in dict.fromkeys(ref.source for _, ref in aligned):
+            rows = self._sheet_rows(source)
+            held = [
+                r
+                for r, q in rows
+                if abs(q.value - cq.value) < 1e-9
+                and (compatible_units(q.unit, cq.unit) or not cq.unit)
+                and content_words(r.measure) & said
+            ]
+            if not held:
+                continue
+            verdicts = []
+            for h in held:
+                mine = content_words(f"{h.subject} {h.measure}")
+                swap = None
+                for t, q in rows:
+                    if t is h or abs(q.value - cq.value) < 1e-9 or not compatible_units(q.unit, cq.unit):
+                        continue
+                    if not measure_match(t.measure, h.measure):
+                        continue
+                    theirs = content_words(f"{t.subject} {t.measure}")
+                    if near & (theirs - mine) and not said & (mine - theirs):
+                        swap = t
+                        break
+                verdicts.append((h, swap))
+            if all(swap is not None for _, swap in verdicts):
+                h, t = verdicts[0]
+                cites = [
+                    Citation(1, t.source, t.quote, t.quote_start, t.quote_end, 0.0),
+                    Citation(2, h.source, h.quote, h.quote_start, h.quote_end, 0.0),
+                ]
+                why = (
+                    f"the release gives {t.figure} for {t.subject} ({t.measure}); {cq.text} is its figure "
+                    f"for {h.subject}"
+                )
+                return ClaimResult(claim, CONTRADICTED, cites, cq.text, t.figure, "swap", why)
+            return None
+        return None
+
     def _swapped(
         self, claim_side: set[str], text: str, r: Quantity, rqs: list[Quantity], rivals: list[Quantity]
     ) -> Quantity | None:
@@ -296,7 +373,11 @@ class DraftChecker:
         cqs = quantities(claim.text)
         # Figures.
         for cq in cqs:
-            verdict = self._swap_of_subject(claim, cq, aligned) or self._check_figure(claim, cq, cqs, aligned)
+            verdict = (
+                self._swap_by_sheet(claim, cq, aligned)
+                or self._swap_of_subject(claim, cq, aligned)
+                or self._check_figure(claim, cq, cqs, aligned)
+            )
             if verdict is not None:
                 return verdict
         # A figure no aligned sentence holds is never supported: contradicted by a retrieved sentence that
@@ -431,6 +512,16 @@ class DraftChecker:
         release_text = " ".join(_joined(self.kn, s) for s in chosen)
         results = [self.check_claim(c, sources, release_text) for c in split_claims(text)]
         return CheckReport(text, results, chosen, seconds=time.perf_counter() - started)
+
+
+#: Words that open the other side of a comparison ("versus placebo", "compared with 4.4 months").
+_COMPARED = re.compile(r"\b(?:versus|vs|compared|against|than|relative|over)\b", re.IGNORECASE)
+#: The basis of a change, not whose figure it is ("year over year", "from a year earlier").
+_BASIS = re.compile(
+    r"\b(?:year|quarter|month)[\s-](?:over|on)[\s-](?:year|quarter|month)\b|\b(?:from|than|versus) (?:a|the) "
+    r"(?:year|quarter) (?:earlier|before|ago)\b|\blast year\b",
+    re.IGNORECASE,
+)
 
 
 def _joined(kn: Knowledge, source: str) -> str:

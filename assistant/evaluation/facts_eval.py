@@ -24,10 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.facts.words import content_words
+from assistant.facts.words import content_words, measure_match
 
 ROOT = Path(__file__).resolve().parents[2] / "eval" / "facts"
-MEASURE_DICE = 0.5
 SUBJECT_OVERLAP = 0.5
 
 
@@ -72,11 +71,6 @@ def load(split: str, root: Path = ROOT) -> list[Release]:
                 )
             )
     return out
-
-
-def measure_match(system: str, gold: str) -> bool:
-    a, b = content_words(system), content_words(gold)
-    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= MEASURE_DICE
 
 
 def subject_match(system: str, gold: str) -> bool:

@@ -75,7 +75,7 @@ _CHANGE = {
 _VERSUS = {"versus", "vs", "vs.", "compared", "than", "against", "over"}
 #: Words that name a group a figure is about (an arm, a cohort, a segment).
 _GROUP = {
-    "arm",
+    "share", "stock", "shareholder", "investor", "analyst", "arm",
     "cohort",
     "group",
     "patients",
@@ -102,6 +102,10 @@ _GROUP = {
     "quarter",
     "year",
 }
+_TIME_WORD = re.compile(
+    r"^(?:Q[1-4]|H[12]|FY|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Grade)$"
+)
 _SKIP_DEPS = {"det", "punct", "cc", "predet", "relcl", "acl", "advcl", "appos", "case", "nummod", "quantmod"}
 
 
@@ -129,10 +133,15 @@ def _phrase(tok, banned: set[int], limit: int = 10) -> str:
     def walk(t, depth: int) -> None:
         if t.i in banned or t.dep_ in _SKIP_DEPS and t is not tok or t.like_num and t is not tok:
             return
+        if depth == 1 and t.dep_ in {"conj", "cc"}:
+            return  # "fatigue (6.1%), anemia (8.2%)": the head's siblings are other measures
         if t.dep_ == "prep" and (
-            t.lower_ not in {"of", "in", "for", "to", "from", "with", "on"} or depth > 2
+            t.lower_ not in {"of", "in", "for", "to", "from", "with", "on"}
+            or depth > (4 if t.lower_ in {"of", "in"} else 2)
+            or t.lower_ in {"for", "with"}
+            and any(c.dep_ == "pobj" and (c.pos_ == "PROPN" or c.lemma_.lower() in _GROUP) for c in t.children)
         ):
-            return
+            return  # a group ("for Imfinzi", "with placebo") is the subject, not part of the measure
         if t.pos_ == "VERB" and t is not tok:
             return
         keep.append(t)
@@ -174,13 +183,14 @@ def _subject(doc, start_tok, banned: set[int], default: str) -> str:
             ):
                 for obj in c.children:
                     if obj.dep_ == "pobj" and obj.i not in banned and not obj.like_num:
-                        words = {w.lower_ for w in obj.subtree}
-                        if words & _GROUP or any(w.pos_ == "PROPN" for w in obj.subtree):
+                        # A group ("the placebo arm", "patients with HeFH") or a name ("Tecfidera"), not
+                        # a time or a measure ("in pre-market trading", "in survival rates").
+                        if obj.lemma_.lower() in _GROUP or obj.pos_ == "PROPN" and not _TIME_WORD.match(obj.text):
                             return _phrase(obj, banned, limit=8)
             if (
                 c.dep_ in {"nsubj", "nsubjpass"}
                 and c.i not in banned
-                and (c.pos_ == "PROPN" or c.ent_type_ in {"ORG", "PRODUCT"})
+                and (c.pos_ == "PROPN" or c.ent_type_ in {"ORG", "PRODUCT"} or c.lemma_.lower() in {"share", "stock"})
             ):
                 return _phrase(c, banned, limit=6)
             if c.dep_ == "acl" and c.lemma_ in {"treat", "receive", "give"}:
@@ -197,7 +207,12 @@ def _subject(doc, start_tok, banned: set[int], default: str) -> str:
 
 
 def read_sentence(
-    doc, spans: list[tuple[int, int]], default_subject: str, kinds: list[str] | None = None, offset: int = 0
+    doc,
+    spans: list[tuple[int, int]],
+    default_subject: str,
+    kinds: list[str] | None = None,
+    offset: int = 0,
+    units: list[str] | None = None,
 ) -> list[Reading]:
     """Measure and subject of each figure span (character offsets within ``doc``'s text)."""
     toks = []
@@ -219,7 +234,11 @@ def read_sentence(
             group = _subject(doc, root, banned, "") or (out[-1].subject if out else "")
             out.append(Reading(label, _with_actor(group, default_subject)))
             continue
-        measure, compared = _measure(doc, root, span, banned, toks[:k])
+        measure, compared = "", None
+        if _opens_bracket(text, a):
+            measure = _before_parenthesis(doc, text, a, banned)
+        if not measure:
+            measure, compared = _measure(doc, root, span, banned, toks[:k])
         if kind == "date" and compared is None:
             verb = next((t for t in [root, *root.ancestors] if t.pos_ in {"VERB", "AUX"}), None)
             measure = f"date {verb.text}" if verb is not None and verb.lemma_ != "be" else "date"
@@ -227,10 +246,66 @@ def read_sentence(
             measure = _before_parenthesis(doc, text, a, banned)
         if compared is not None and measure == "":
             measure = out[compared].measure
+        if _group_like(measure, doc):
+            measure = ""
+        if not measure:  # a list of figures shares its measure: the last one of the same kind
+            same = [r for r, kk in zip(out, kinds or [], strict=False) if kk == kind and r.measure]
+            if same and kind not in {"date", "phase"}:
+                measure = _LABEL_PREFIX.sub("", same[-1].measure)
         if not measure:
             measure = _nearest_noun_chunk(doc, banned, span.start)
+        measure = _refine(measure, kind, text, a, spans[k][1], root, out, units[k] if units else "")
         out.append(Reading(measure, _with_actor(_subject(doc, root, banned, ""), default_subject), compared))
     return out
+
+
+def _group_like(measure: str, doc) -> bool:
+    """A phrase that names a group or a product (an arm, a trial, a drug), not a measure."""
+    words = measure.split()
+    if not words:
+        return False
+    if words[-1].lower() in _GROUP_HEADS:
+        return True
+    propn = {t.text for t in doc if t.pos_ == "PROPN"}
+    return all(w in propn or w[:1].isupper() and any(ch.isdigit() or ch.isupper() for ch in w[1:]) for w in words)
+
+
+_SHARES = re.compile(r"\b(?:shares?|stock)\b", re.IGNORECASE)
+
+
+def _opens_bracket(text: str, a: int) -> bool:
+    """The figure is the first thing inside a bracket: "fatigue (6.1% versus 3.0%)"."""
+    return bool(re.search(r"[(\[]\s?(?:[\w-]+\s){0,2}$", text[max(0, a - 25) : a])) and not re.search(
+        r"(?:CI|HR|OR|n)\s?[=:]?\s?$", text[max(0, a - 8) : a]
+    )
+
+
+def _refine(measure: str, kind: str, text: str, a: int, b: int, root, done: list[Reading], unit: str) -> str:
+    """Class rules on the measure found: ages are ages, doses are doses of a drug, counts say what was
+    counted, per-share amounts are per share, and an estimate is an estimate of something."""
+    after, before = text[b : b + 40], text[max(0, a - 12) : a]
+    if kind in {"duration", "other", "result"} and (_AGE_AFTER.match(after) or _AGE_BEFORE.search(before)):
+        if _AGE_AFTER.match(after) or re.match(r"\s(?:or|and)\s(?:older|over)", after):
+            return "minimum age"
+        return "age range" if re.search(r"\d\s?[-–]\s?\d", text[a:b]) else "age"
+    if kind == "dose":
+        drug = re.search(r"([A-Za-z][\w-]+)\s$", text[max(0, a - 30) : a])
+        return f"dose of {drug.group(1)}" if drug and drug.group(1).lower() not in {"of", "at", "and", "with"} else "dose"
+    if kind == "count" and unit and unit not in measure.lower():
+        verb = next((t for t in [root, *root.ancestors] if t.pos_ == "VERB"), None)
+        return f"{unit} {verb.text}" if verb is not None else unit
+    shares = _SHARES.search(measure)
+    if shares and kind in {"money", "result"}:
+        change = re.match(r"(increase|decrease|gain|decline|loss|growth)\b", measure)
+        measure = "share price" + (f" {change.group(1)}" if change else " change" if unit in {"%", "pp"} else "")
+    words = measure.lower().split()
+    if words and words[-1] in _STANCE and len(words) <= 2 and done:
+        base = _LABEL_PREFIX.sub("", done[-1].measure)
+        if base and base != measure:
+            measure = f"{measure} of {base}"
+    if "per share" in unit and "share" not in measure.lower():
+        measure = f"{measure} per share".strip()
+    return measure
 
 
 _PVALUE = re.compile(r"^[pP]\s?(?:[<>=≤≥]|&lt;|&gt;)")
@@ -240,8 +315,20 @@ _INTERVAL_BEFORE = re.compile(
 _HR_BEFORE = re.compile(
     r"(?:\bHR\b|hazard ratio(?:\s?\[HR\]|\s?\(HR\))?)\s?(?:of|was|=|:|,)?\s?$", re.IGNORECASE
 )
-_OR_BEFORE = re.compile(r"(?:odds ratio|\bOR\b)(?:\s?\[OR\])?\s?(?:of|was|=|:|,)?\s?$", re.IGNORECASE)
+_OR_BEFORE = re.compile(r"(?:[Oo]dds [Rr]atio|\bOR\b)(?:\s?\[OR\])?\s?(?:of|was|=|:|,)?\s?$")
 _PHASE = re.compile(r"^phase\b", re.IGNORECASE)
+_LABEL_PREFIX = re.compile(r"^(?:(?:p-value|confidence interval|hazard ratio|odds ratio) for )+")
+#: Nouns that state a stance on a figure, not a measure: "estimates of $505 million" is an estimate *of*
+#: the measure the sentence is about.
+_STANCE = {"estimate", "estimates", "expectation", "expectations", "forecast", "forecasts", "consensus",
+           "guidance", "outlook", "projection", "projections", "target", "view", "prediction"}
+#: Words that name who or which group a figure is about: a measure made only of these is a subject.
+_GROUP_HEADS = {"arm", "arms", "cohort", "cohorts", "group", "groups", "placebo", "patients", "participants",
+                "adults", "children", "people", "study", "trial", "subjects", "population", "company",
+                "analysts", "shares", "stock", "business", "segment", "unit", "division", "counties",
+                "countries", "season"}
+_AGE_AFTER = re.compile(r"^\s*(?:years?)?(?:\s?of age)?,?\s(?:and|or)\s(?:older|over|above|more)\b", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s$", re.I)
 _ENDPOINT = re.compile(
     r"((?:[\w-]+\s){0,3}(?:survival|progression|response|death|recurrence|relapse|remission|PFS|OS|DFS|EFS|ORR|"
     r"pCR|efficacy|endpoint|end point)(?:\s(?:or|and)\s[\w-]+)?)",
@@ -255,14 +342,16 @@ def _label(text: str, a: int, b: int, done: list[Reading], kind: str = "", offse
     figure = text[a:b]
     before = text[max(0, a - 40) : a]
     prior = next((r.measure for r in reversed(done) if r.measure), "")
+    endpoint_of_prior = _LABEL_PREFIX.sub("", prior)
     if _PHASE.match(figure):
         return "trial phase"
     if kind == "date":
         return "release date" if a + offset < 200 else None
     if _PVALUE.match(figure):
-        return f"p-value for {prior}".strip() if prior else "p-value"
+        return f"p-value for {endpoint_of_prior}".strip() if prior else "p-value"
     if _INTERVAL_BEFORE.search(before):
-        return f"confidence interval for {prior}".strip() if prior else "confidence interval"
+        base = re.sub(r"^(?:p-value for |confidence interval for )+", "", prior)
+        return f"confidence interval for {base}".strip() if prior else "confidence interval"
     for rx, name in ((_HR_BEFORE, "hazard ratio"), (_OR_BEFORE, "odds ratio")):
         if rx.search(before):
             endpoint = [m.group(1) for m in _ENDPOINT.finditer(text[:a])]

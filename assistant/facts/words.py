@@ -28,3 +28,14 @@ def content_words(phrase: str) -> set[str]:
             if n and n[0] not in stop and len(n[0]) > 1:
                 out.add(stem(n[0]))
     return out
+
+
+#: Dice of content words at or above which two phrases name the same measure (the sheet eval's criterion).
+MEASURE_DICE = 0.5
+
+
+def measure_match(a: str, b: str) -> bool:
+    """Whether two measures are the same one, worded either way ("median PFS" / "median progression-free
+    survival")."""
+    x, y = content_words(a), content_words(b)
+    return bool(x and y) and 2 * len(x & y) / (len(x) + len(y)) >= MEASURE_DICE

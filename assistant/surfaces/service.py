@@ -232,7 +232,9 @@ class Assistant:
         unknown = [s for s in sources or [] if s not in kn.documents]
         if unknown:
             raise BadQuestion(f"no indexed release named {unknown[0]!r}")
-        return DraftChecker(kn, retriever, self.embeddings, self.settings.check).run(
+        return DraftChecker(
+            kn, retriever, self.embeddings, self.settings.check, facts=lambda source: self.facts([source])
+        ).run(
             text, list(sources) if sources else None
         )
 
