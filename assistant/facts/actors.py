@@ -69,7 +69,9 @@ class Trials:
 def company_of(lead) -> str:
     """The organisation the release's opening names first, as the subject of a clause where it can (a
     parsed ``lead``: the headline and first sentence). Tickers and short all-capital names are skipped."""
-    orgs = [e for e in lead.ents if e.label_ in {"ORG", "PRODUCT"} and not (e.text.isupper() and len(e.text) <= 5)]
+    orgs = [
+        e for e in lead.ents if e.label_ in {"ORG", "PRODUCT"} and not (e.text.isupper() and len(e.text) <= 5)
+    ]
     orgs = [e for e in orgs if not re.search(r"NYSE|NASDAQ|Nasdaq|Reuters|Wire|Newswire|\(", e.text)]
     subjects = [e for e in orgs if e.root.dep_ in {"nsubj", "nsubjpass"}]
     pick = (subjects or orgs or [None])[0]

@@ -75,7 +75,12 @@ _CHANGE = {
 _VERSUS = {"versus", "vs", "vs.", "compared", "than", "against", "over"}
 #: Words that name a group a figure is about (an arm, a cohort, a segment).
 _GROUP = {
-    "share", "stock", "shareholder", "investor", "analyst", "arm",
+    "share",
+    "stock",
+    "shareholder",
+    "investor",
+    "analyst",
+    "arm",
     "cohort",
     "group",
     "patients",
@@ -139,7 +144,9 @@ def _phrase(tok, banned: set[int], limit: int = 10) -> str:
             t.lower_ not in {"of", "in", "for", "to", "from", "with", "on"}
             or depth > (4 if t.lower_ in {"of", "in"} else 2)
             or t.lower_ in {"for", "with"}
-            and any(c.dep_ == "pobj" and (c.pos_ == "PROPN" or c.lemma_.lower() in _GROUP) for c in t.children)
+            and any(
+                c.dep_ == "pobj" and (c.pos_ == "PROPN" or c.lemma_.lower() in _GROUP) for c in t.children
+            )
         ):
             return  # a group ("for Imfinzi", "with placebo") is the subject, not part of the measure
         if t.pos_ == "VERB" and t is not tok:
@@ -158,14 +165,82 @@ def _phrase(tok, banned: set[int], limit: int = 10) -> str:
     return " ".join(words).replace(" - ", "-").replace("( ", "(").replace(" )", ")").strip(" ,;:-")
 
 
+#: Head nouns of measures, by class (clinical results, money, operations): a fallback prefers a phrase
+#: headed by one of these to the nearest phrase.
+_MEASURE_HEADS = {
+    "survival",
+    "response",
+    "rate",
+    "ratio",
+    "risk",
+    "reduction",
+    "efficacy",
+    "remission",
+    "incidence",
+    "progression",
+    "decline",
+    "change",
+    "difference",
+    "loss",
+    "improvement",
+    "score",
+    "level",
+    "sensitivity",
+    "specificity",
+    "accuracy",
+    "mard",
+    "hba1c",
+    "pfs",
+    "os",
+    "orr",
+    "dfs",
+    "efs",
+    "pcr",
+    "follow-up",
+    "duration",
+    "time",
+    "dose",
+    "weight",
+    "revenue",
+    "revenues",
+    "sales",
+    "sale",
+    "earnings",
+    "profit",
+    "income",
+    "eps",
+    "margin",
+    "growth",
+    "guidance",
+    "outlook",
+    "forecast",
+    "price",
+    "payment",
+    "value",
+    "cost",
+    "costs",
+    "savings",
+    "dividend",
+    "premium",
+    "cash",
+    "debt",
+    "enrollment",
+    "enrolment",
+}
+#: Nouns that hold a figure without saying what it measures ("a range of", "a total of", "a level of").
+_CONTAINERS = {"range", "total", "amount", "sum", "figure", "tune", "average", "mark", "number", "result"}
+
+
 def _nearest_noun_chunk(doc, banned: set[int], pivot: int) -> str:
     chunks = [
         c
         for c in doc.noun_chunks
         if not any(t.i in banned or t.like_num for t in c) and c.root.pos_ != "PRON"
     ]
-    before = [c for c in chunks if c.end <= pivot]
-    pick = before[-1] if before else (chunks[0] if chunks else None)
+    measured = [c for c in chunks if c.root.lower_ in _MEASURE_HEADS]
+    pool = measured or chunks
+    before = [c for c in pool if c.end <= pivot]
+    pick = before[-1] if before else (pool[0] if pool else None)
     return _phrase(pick.root, banned) if pick is not None else ""
 
 
@@ -185,12 +260,20 @@ def _subject(doc, start_tok, banned: set[int], default: str) -> str:
                     if obj.dep_ == "pobj" and obj.i not in banned and not obj.like_num:
                         # A group ("the placebo arm", "patients with HeFH") or a name ("Tecfidera"), not
                         # a time or a measure ("in pre-market trading", "in survival rates").
-                        if obj.lemma_.lower() in _GROUP or obj.pos_ == "PROPN" and not _TIME_WORD.match(obj.text):
+                        if (
+                            obj.lemma_.lower() in _GROUP
+                            or obj.pos_ == "PROPN"
+                            and not _TIME_WORD.match(obj.text)
+                        ):
                             return _phrase(obj, banned, limit=8)
             if (
                 c.dep_ in {"nsubj", "nsubjpass"}
                 and c.i not in banned
-                and (c.pos_ == "PROPN" or c.ent_type_ in {"ORG", "PRODUCT"} or c.lemma_.lower() in {"share", "stock"})
+                and (
+                    c.pos_ == "PROPN"
+                    or c.ent_type_ in {"ORG", "PRODUCT"}
+                    or c.lemma_.lower() in {"share", "stock"}
+                )
             ):
                 return _phrase(c, banned, limit=6)
             if c.dep_ == "acl" and c.lemma_ in {"treat", "receive", "give"}:
@@ -246,7 +329,7 @@ def read_sentence(
             measure = _before_parenthesis(doc, text, a, banned)
         if compared is not None and measure == "":
             measure = out[compared].measure
-        if _group_like(measure, doc):
+        if _group_like(measure, doc) or measure.lower().split()[-1:] in ([w] for w in _CONTAINERS):
             measure = ""
         if not measure:  # a list of figures shares its measure: the last one of the same kind
             same = [r for r, kk in zip(out, kinds or [], strict=False) if kk == kind and r.measure]
@@ -266,11 +349,21 @@ def _group_like(measure: str, doc) -> bool:
         return False
     if words[-1].lower() in _GROUP_HEADS:
         return True
+    if any(
+        w.lower() in _MEASURE_HEADS or w.lower() in {"median", "mean", "average", "overall"} for w in words
+    ):
+        return False  # "median PFS" is a measure, however the tagger reads its capitals
+    if any(
+        w.lower() in _MEASURE_HEADS or w.lower() in {"median", "mean", "average", "overall"} for w in words
+    ):
+        return False  # "median PFS" is a measure, however the tagger reads its capitals
     propn = {t.text for t in doc if t.pos_ == "PROPN"}
-    return all(w in propn or w[:1].isupper() and any(ch.isdigit() or ch.isupper() for ch in w[1:]) for w in words)
+    return all(
+        w in propn or w[:1].isupper() and any(ch.isdigit() or ch.isupper() for ch in w[1:]) for w in words
+    )
 
 
-_SHARES = re.compile(r"\b(?:shares?|stock)\b", re.IGNORECASE)
+_SHARES = re.compile(r"(?<!per )(?<!a )\b(?:shares?|stock)\b(?! (?:of )?(?:guidance|outlook))", re.IGNORECASE)
 
 
 def _opens_bracket(text: str, a: int) -> bool:
@@ -290,14 +383,20 @@ def _refine(measure: str, kind: str, text: str, a: int, b: int, root, done: list
         return "age range" if re.search(r"\d\s?[-–]\s?\d", text[a:b]) else "age"
     if kind == "dose":
         drug = re.search(r"([A-Za-z][\w-]+)\s$", text[max(0, a - 30) : a])
-        return f"dose of {drug.group(1)}" if drug and drug.group(1).lower() not in {"of", "at", "and", "with"} else "dose"
+        return (
+            f"dose of {drug.group(1)}"
+            if drug and drug.group(1).lower() not in {"of", "at", "and", "with"}
+            else "dose"
+        )
     if kind == "count" and unit and unit not in measure.lower():
         verb = next((t for t in [root, *root.ancestors] if t.pos_ == "VERB"), None)
         return f"{unit} {verb.text}" if verb is not None else unit
     shares = _SHARES.search(measure)
     if shares and kind in {"money", "result"}:
         change = re.match(r"(increase|decrease|gain|decline|loss|growth)\b", measure)
-        measure = "share price" + (f" {change.group(1)}" if change else " change" if unit in {"%", "pp"} else "")
+        measure = "share price" + (
+            f" {change.group(1)}" if change else " change" if unit in {"%", "pp"} else ""
+        )
     words = measure.lower().split()
     if words and words[-1] in _STANCE and len(words) <= 2 and done:
         base = _LABEL_PREFIX.sub("", done[-1].measure)
@@ -320,13 +419,52 @@ _PHASE = re.compile(r"^phase\b", re.IGNORECASE)
 _LABEL_PREFIX = re.compile(r"^(?:(?:p-value|confidence interval|hazard ratio|odds ratio) for )+")
 #: Nouns that state a stance on a figure, not a measure: "estimates of $505 million" is an estimate *of*
 #: the measure the sentence is about.
-_STANCE = {"estimate", "estimates", "expectation", "expectations", "forecast", "forecasts", "consensus",
-           "guidance", "outlook", "projection", "projections", "target", "view", "prediction"}
+_STANCE = {
+    "estimate",
+    "estimates",
+    "expectation",
+    "expectations",
+    "forecast",
+    "forecasts",
+    "consensus",
+    "guidance",
+    "outlook",
+    "projection",
+    "projections",
+    "target",
+    "view",
+    "prediction",
+}
 #: Words that name who or which group a figure is about: a measure made only of these is a subject.
-_GROUP_HEADS = {"arm", "arms", "cohort", "cohorts", "group", "groups", "placebo", "patients", "participants",
-                "adults", "children", "people", "study", "trial", "subjects", "population", "company",
-                "analysts", "shares", "stock", "business", "segment", "unit", "division", "counties",
-                "countries", "season"}
+_GROUP_HEADS = {
+    "arm",
+    "arms",
+    "cohort",
+    "cohorts",
+    "group",
+    "groups",
+    "placebo",
+    "patients",
+    "participants",
+    "adults",
+    "children",
+    "people",
+    "study",
+    "trial",
+    "subjects",
+    "population",
+    "company",
+    "analysts",
+    "shares",
+    "stock",
+    "business",
+    "segment",
+    "unit",
+    "division",
+    "counties",
+    "countries",
+    "season",
+}
 _AGE_AFTER = re.compile(r"^\s*(?:years?)?(?:\s?of age)?,?\s(?:and|or)\s(?:older|over|above|more)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s$", re.I)
 _ENDPOINT = re.compile(

@@ -30,7 +30,7 @@ from assistant.facts.measures import load_parser, read_sentence
 from assistant.text.sentences import split_sentences
 
 #: Bump when the rows a text gives change, so cached sheets are read again.
-SHEET_VERSION = 7
+SHEET_VERSION = 9
 FIELDS = (
     "source",
     "figure",
@@ -163,15 +163,22 @@ class FactSheet:
         nlp = load_parser()
         keys = sorted(by_sentence)
         docs = list(nlp.pipe([text[a:b] for a, b in keys]))
-        default = product_of(text) or company_of(nlp(text[:400])) or _default_subject(
-            [(e.text, e.label_) for d in docs for e in d.ents]
+        default = (
+            product_of(text)
+            or company_of(nlp(text[:400]))
+            or _default_subject([(e.text, e.label_) for d in docs for e in d.ents])
         )
         trials = Trials(text)
         rows: list[FactRow] = []
         for (a, b), doc in zip(keys, docs, strict=True):
             figs = by_sentence[(a, b)]
             readings = read_sentence(
-                doc, [(f.start - a, f.end - a) for f in figs], default, [f.kind for f in figs], a, [f.unit for f in figs]
+                doc,
+                [(f.start - a, f.end - a) for f in figs],
+                default,
+                [f.kind for f in figs],
+                a,
+                [f.unit for f in figs],
             )
             readings = [
                 replace(r, subject=with_trial(r.subject, trials.at(f.start, (a, b))))
@@ -206,7 +213,7 @@ class FactSheet:
 
 
 def with_trial(subject: str, trial: str) -> str:
-    """"placebo arm, ORION-10": the subject with the trial it is in, unless it names it already."""
+    """ "placebo arm, ORION-10": the subject with the trial it is in, unless it names it already."""
     if not trial or trial.lower() in subject.lower():
         return subject
     return f"{subject}, {trial}" if subject else trial
