@@ -213,6 +213,11 @@ class CheckSettings:
         "well a sentence aligns with a claim, beside concept overlap; 0 (the default, measured in "
         "docs/reader.md) leaves it out.",
     )
+    check_figure_anchor: float = _f(
+        0.0,
+        "Added to how well a sentence aligns with a claim when it holds every figure of the claim (same value "
+        "and unit), so reworded claims find their sentence (measured in docs/facts.md).",
+    )
     check_states: bool = _f(
         True,
         "Read trial outcomes (met/missed), deal stages (closed/to close) and guidance moves (raised/cut/kept) "

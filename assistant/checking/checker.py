@@ -38,6 +38,7 @@ from assistant.checking.facts import (
     family_states,
     format_date,
     quantities,
+    regions,
     same_date,
     split_claims,
     status_classes,
@@ -105,12 +106,32 @@ class DraftChecker:
         scored = [
             (self._overlap(words_, self.kn.concepts_of(r) | self._heading(r)), r) for r in refs.values()
         ]
+        anchor = self.knobs.check_figure_anchor
+        cqs = quantities(claim.text) if anchor > 0 else []
+        if cqs:
+            # A reworded claim shares few words with its sentence but all its figures: a sentence of the
+            # retrieved releases that holds every figure of the claim (same value, same unit) is about it.
+            for source in {r.source for r in refs.values()}:
+                for ref in self.kn.sentences.get(source, []):
+                    if (ref.source, ref.start) not in refs and self._holds_all(cqs, self.kn.text(ref)):
+                        refs[(ref.source, ref.start)] = ref
+                        scored.append((self._overlap(words_, self.kn.concepts_of(ref) | self._heading(ref)), ref))
+            scored = [
+                (sc + anchor if self._holds_all(cqs, self.kn.text(r)) else sc, r) for sc, r in scored
+            ]
         w = self.knobs.check_reader_weight
         if w > 0 and scored:
             scored = self._with_reader(claim, scored, w)
         if self.knobs.check_cross_weight > 0 and scored:
             scored = self._with_cross(claim, scored, self.knobs.check_cross_weight)
         return sorted(scored, key=lambda x: -x[0])
+
+    @staticmethod
+    def _holds_all(cqs: list[Quantity], text: str) -> bool:
+        rqs = quantities(text)
+        return all(
+            any(abs(r.value - q.value) < 1e-9 and compatible_units(r.unit, q.unit) for r in rqs) for q in cqs
+        )
 
     def _before(self, ref: SentenceRef) -> str:
         """The sentence before ``ref`` in its release ("" for the first): the trained models read it too."""
@@ -422,6 +443,10 @@ class DraftChecker:
         # expected"). Other approvals elsewhere in the release (earlier indications) do not count.
         if "approval" in status_classes(claim.text):
             about = [r for s, r in scored[: self.knobs.status_look] if s >= self.knobs.align_share / 2]
+            where = regions(claim.text)
+            if where:  # an approval claimed for a region is read against that region's statements
+                local = [r for r in about if regions(self.kn.text(r)) & where]
+                about = local or about
             stated = set().union(*(status_classes(self.kn.text(r)) for r in about)) if about else set()
             mentions = [r for r in about if STATUS_PATTERNS["approval"].search(self.kn.text(r))]
             if "approval" not in stated and (stated or mentions):

@@ -106,7 +106,30 @@ STATUS_PATTERNS = {
         r"\b(submitt?(?:ed|ing|s)|filed|filing|accepted for review|under review|priority review)\b",
         re.IGNORECASE,
     ),
+    # A decision still to come: "a decision expected by January 30, 2025", "PDUFA target action date".
+    "decision": re.compile(
+        r"\b((?:final\s)?decision\b[^.;]{0,30}\bexpected|expected\b[^.;]{0,20}\bdecision|PDUFA|"
+        r"target action date|action date)\b",
+        re.IGNORECASE,
+    ),
 }
+#: Who decides, by region: an approval claimed for one region is read against what the release says
+#: for that region (an FDA approval does not make an EU one).
+REGULATORS = {
+    "US": re.compile(r"\b(?:FDA|U\.S\. Food and Drug Administration|Food and Drug Administration|U\.S\.|US)\b"),
+    "EU": re.compile(
+        r"\b(?:European Commission|EC|EMA|European Medicines Agency|CHMP|EU|European Union|Europe(?:an)?)\b"
+    ),
+    "Japan": re.compile(r"\b(?:PMDA|MHLW|Japan(?:ese)?)\b"),
+    "UK": re.compile(r"\b(?:MHRA|UK|United Kingdom|Britain)\b"),
+    "China": re.compile(r"\b(?:NMPA|China|Chinese)\b"),
+    "Canada": re.compile(r"\b(?:Health Canada|Canada)\b"),
+}
+
+
+def regions(text: str) -> set[str]:
+    """The regions whose regulators a text names."""
+    return {name for name, rx in REGULATORS.items() if rx.search(text)}
 
 
 def split_claims(text: str) -> list[Claim]:
@@ -277,7 +300,8 @@ STATE_FAMILIES: dict[str, list[tuple[str, re.Pattern[str]]]] = {
             "pending",
             re.compile(
                 r"\b(?:expect\w*|slated|anticipat\w*|plan\w*|set|scheduled|subject to)\b[^.;]{0,30}\b(?:to\s)?"
-                r"(?:close|closing|complet\w*)\b|\bis expected to close\b|\bpending\b",
+                r"(?:close|closing|complet\w*)\b|\b(?:should|will|would|shall|is due to|is on track to)\s(?:\w+\s)?"
+                r"(?:close|be (?:completed|closed|finali[sz]ed))\b|\bpending\b",
                 re.IGNORECASE,
             ),
         ),
