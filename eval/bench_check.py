@@ -1,7 +1,8 @@
 """How long checking a draft takes, warm: a 300-word draft against the shipped release (issue 14's target:
-at most 2 s on the 2-core machine). Prints the figures; not part of the test run.
+at most 2 s on the 2-core machine), or a draft of ``--sentences N`` claims (issue 25's target: 20 sentences
+in at most 3 s warm, the fact-sheet checks included). Prints the figures; not part of the test run.
 
-    .venv/bin/python eval/bench_check.py [--runs 10]
+    .venv/bin/python eval/bench_check.py [--runs 10] [--sentences 20]
 """
 
 from __future__ import annotations
@@ -34,11 +35,24 @@ def three_hundred_words() -> str:
     return "\n".join(out)
 
 
+def sentences(n: int) -> str:
+    """The first ``n`` claims of the shipped release's dev drafts, one per line."""
+    rows = [json.loads(x) for x in (REPO / "eval/check/dev/drafts.jsonl").read_text().splitlines() if x]
+    claims = [
+        c["text"]
+        for r in rows
+        if r["sources"] == ["ipsen-cabometyx-chmp-net-2025-06-20.txt"]
+        for c in r["claims"]
+    ]
+    return "\n".join(claims[:n])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sentences", type=int, default=0, help="a draft of this many claims instead")
     args = parser.parse_args()
-    draft = three_hundred_words()
+    draft = sentences(args.sentences) if args.sentences else three_hundred_words()
     with tempfile.TemporaryDirectory() as tmp:
         bot = Assistant(index_dir=str(Path(tmp) / "idx"))
         bot.ingest(progress=False)

@@ -44,7 +44,7 @@ from assistant.checking.facts import (
     status_classes,
 )
 from assistant.facts.sheet import FactRow
-from assistant.facts.words import content_words, measure_match
+from assistant.facts.words import measure_match
 from assistant.index.knowledge import Knowledge
 from assistant.settings import CheckSettings
 from assistant.text.folding import fold
@@ -278,14 +278,20 @@ class DraftChecker:
         first, then the one its figure came from."""
         if self.facts is None or not self.knobs.check_sheet:
             return None
-        said = content_words(claim.text)
+        said = self._content(claim.text)
         # Whose figure the claim makes it: the words between its neighbouring figures (the group of a
         # comparison's other figure is not this one's).
         cqs = quantities(claim.text)
-        left, right = self._sides(claim.text, cq, cqs, self.knobs.claim_side_words)
-        left, right = _BASIS.sub(" ", left), _BASIS.sub(" ", right)
-        right = _COMPARED.split(right, maxsplit=1)[0]  # "versus placebo" names the other side
-        near = content_words(f"{left} {right}")
+        # The left side reaches back to the clause's start (its subject names the group: "Diagnostics
+        # revenue dropped 9% to $308 million"), but not past the other side of a comparison.
+        text = _BASIS.sub(lambda m: " " * len(m.group(0)), claim.text)
+        opened = [m.end() for m in _COMPARED.finditer(text, 0, cq.start)] + [
+            i + 1 for i, ch in enumerate(text[: cq.start]) if ch in ";"
+        ]
+        left = text[max(opened, default=0) : cq.start]
+        after = min([q.start for q in cqs if q.start >= cq.end], default=len(text))
+        right = _COMPARED.split(text[cq.end : after], maxsplit=1)[0]  # "versus placebo": the other side
+        near = self._content(f"{left} {right}")
         for source in dict.fromkeys(ref.source for _, ref in aligned):
             rows = self._sheet_rows(source)
             held = [
@@ -293,21 +299,21 @@ class DraftChecker:
                 for r, q in rows
                 if abs(q.value - cq.value) < 1e-9
                 and (compatible_units(q.unit, cq.unit) or not cq.unit)
-                and content_words(r.measure) & said
+                and self._content(r.measure) & said
             ]
             if not held:
                 continue
             verdicts = []
             for h in held:
-                mine = content_words(f"{h.subject} {h.measure}")
+                mine = self._content(f"{h.subject} {h.measure}")
                 swap = None
                 for t, q in rows:
                     if t is h or abs(q.value - cq.value) < 1e-9 or not compatible_units(q.unit, cq.unit):
                         continue
                     if not measure_match(t.measure, h.measure):
                         continue
-                    theirs = content_words(f"{t.subject} {t.measure}")
-                    if near & (theirs - mine) and not said & (mine - theirs):
+                    theirs = self._content(f"{t.subject} {t.measure}")
+                    if near & (theirs - mine) and not near & (mine - theirs):
                         swap = t
                         break
                 verdicts.append((h, swap))
