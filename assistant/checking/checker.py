@@ -115,10 +115,10 @@ class DraftChecker:
                 for ref in self.kn.sentences.get(source, []):
                     if (ref.source, ref.start) not in refs and self._holds_all(cqs, self.kn.text(ref)):
                         refs[(ref.source, ref.start)] = ref
-                        scored.append((self._overlap(words_, self.kn.concepts_of(ref) | self._heading(ref)), ref))
-            scored = [
-                (sc + anchor if self._holds_all(cqs, self.kn.text(r)) else sc, r) for sc, r in scored
-            ]
+                        scored.append(
+                            (self._overlap(words_, self.kn.concepts_of(ref) | self._heading(ref)), ref)
+                        )
+            scored = [(sc + anchor if self._holds_all(cqs, self.kn.text(r)) else sc, r) for sc, r in scored]
         w = self.knobs.check_reader_weight
         if w > 0 and scored:
             scored = self._with_reader(claim, scored, w)

@@ -116,7 +116,9 @@ STATUS_PATTERNS = {
 #: Who decides, by region: an approval claimed for one region is read against what the release says
 #: for that region (an FDA approval does not make an EU one).
 REGULATORS = {
-    "US": re.compile(r"\b(?:FDA|U\.S\. Food and Drug Administration|Food and Drug Administration|U\.S\.|US)\b"),
+    "US": re.compile(
+        r"\b(?:FDA|U\.S\. Food and Drug Administration|Food and Drug Administration|U\.S\.|US)\b"
+    ),
     "EU": re.compile(
         r"\b(?:European Commission|EC|EMA|European Medicines Agency|CHMP|EU|European Union|Europe(?:an)?)\b"
     ),
@@ -256,7 +258,10 @@ def format_date(d: tuple[int, int, int]) -> str:
 #: vaccine is approved"): such a mention is not a statement that the status was reached.
 _NOT_REACHED = re.compile(
     r"\b(if|whether|expect\w*|anticipat\w*|pending|potential\w*|would|could|may|might|seek\w*|decision on|"
-    r"no|not|none|without|yet to|plans? to|intends? to|towards?)\b[^.;]{0,60}$",
+    r"no|not|none|without|yet to|plans? to|intends? to|towards?)\b[^.;]{0,60}$"
+    # "recommended for approval", "submitted for approval", "an application for approval": an opinion or a
+    # filing that names the approval it leads to.
+    r"|\b(recommend\w*|submit\w*|filed|filing|appl(?:y|ied|ication)s?|request\w*)\s(?:\w+\s){0,3}(?:for\s)?$",
     re.IGNORECASE,
 )
 

@@ -66,13 +66,21 @@ class Trials:
         return inside[0] if inside else self.main
 
 
-def company_of(lead) -> str:
-    """The organisation the release's opening names first, as the subject of a clause where it can (a
-    parsed ``lead``: the headline and first sentence). Tickers and short all-capital names are skipped."""
-    orgs = [
-        e for e in lead.ents if e.label_ in {"ORG", "PRODUCT"} and not (e.text.isupper() and len(e.text) <= 5)
-    ]
-    orgs = [e for e in orgs if not re.search(r"NYSE|NASDAQ|Nasdaq|Reuters|Wire|Newswire|\(", e.text)]
-    subjects = [e for e in orgs if e.root.dep_ in {"nsubj", "nsubjpass"}]
-    pick = (subjects or orgs or [None])[0]
-    return re.sub(r"^the\s", "", pick.text.strip(" ,.;:")) if pick is not None else ""
+def company_of(text: str, ents: list[tuple[str, str]]) -> str:
+    """The organisation or product the release is about: of the names spaCy finds, the one written most
+    often in the release, with a bonus for being named in its opening (the headline and lead). Tickers and
+    short all-capital names ("SYK", "CGM") are skipped: they are codes or the names of tests and diseases."""
+    lead = text[:400]
+    names = {re.sub(r"^the\s", "", t.strip(" ,.;:'’")) for t, label in ents if label in {"ORG", "PRODUCT"}}
+    names = {
+        n
+        for n in names
+        if len(n) > 2
+        and len(n.split()) <= 3
+        and "(" not in n
+        and not (n.isupper() and len(n) <= 5)
+        and not re.search(r"NYSE|NASDAQ|Nasdaq|Reuters|Wire|Newswire|\d", n)
+    }
+    if not names:
+        return ""
+    return max(sorted(names), key=lambda n: text.count(n) + 3 * (n in lead))

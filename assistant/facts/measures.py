@@ -22,6 +22,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from assistant.facts.words import content_words
+
 #: Verbs that state a level ("X was 5", "X reached 5", "X totalled 5").
 _COPULAS = {
     "be",
@@ -373,6 +375,20 @@ def _opens_bracket(text: str, a: int) -> bool:
     )
 
 
+#: A reporting period named in the sentence: "second-quarter sales", "full-year revenue forecast".
+_PERIOD = re.compile(
+    r"\b(?:(?:first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter|Q[1-4]|(?:full|fiscal)[\s-]year|"
+    r"(?:first|second) half|H[12]|annual|quarterly|year-over-year)\b",
+    re.IGNORECASE,
+)
+
+
+def _period_near(text: str, a: int) -> str:
+    """The period phrase of the sentence nearest to the figure, lower-cased ("" when none)."""
+    found = [(abs(m.start() - a), m.group(0).lower()) for m in _PERIOD.finditer(text)]
+    return min(found)[1] if found else ""
+
+
 def _refine(measure: str, kind: str, text: str, a: int, b: int, root, done: list[Reading], unit: str) -> str:
     """Class rules on the measure found: ages are ages, doses are doses of a drug, counts say what was
     counted, per-share amounts are per share, and an estimate is an estimate of something."""
@@ -402,6 +418,10 @@ def _refine(measure: str, kind: str, text: str, a: int, b: int, root, done: list
         base = _LABEL_PREFIX.sub("", done[-1].measure)
         if base and base != measure:
             measure = f"{measure} of {base}"
+    if kind in {"money", "result"} and measure:
+        period = _period_near(text, a)
+        if period and not content_words(period) & content_words(measure):
+            measure = f"{period} {measure}"
     if "per share" in unit and "share" not in measure.lower():
         measure = f"{measure} per share".strip()
     return measure

@@ -30,7 +30,7 @@ from assistant.facts.measures import load_parser, read_sentence
 from assistant.text.sentences import split_sentences
 
 #: Bump when the rows a text gives change, so cached sheets are read again.
-SHEET_VERSION = 9
+SHEET_VERSION = 11
 FIELDS = (
     "source",
     "figure",
@@ -93,18 +93,6 @@ def _kind(fig: Figure, measure: str, quote_here: str) -> str:
     return fig.kind
 
 
-def _default_subject(doc_ents: list[tuple[str, str]]) -> str:
-    """The release's main actor: the organisation or product it names most, of those it names early (the
-    headline and lead name the company or the drug the release is about). Short names only: a
-    committee's full title is not who a figure is about."""
-    ents = [(t.strip(" (),;:"), label) for t, label in doc_ents if label in {"ORG", "PRODUCT"}]
-    ents = [(t, label) for t, label in ents if len(t) > 2 and len(t.split()) <= 3 and "(" not in t]
-    early = {t for t, _ in ents[:8]}
-    counts = collections.Counter(t for t, _ in ents)
-    ranked = [t for t, _ in counts.most_common() if t in early]
-    return ranked[0] if ranked else (counts.most_common(1)[0][0] if counts else "")
-
-
 class FactSheet:
     """Reads releases into fact rows; one instance per process holds the parser and the cache.
 
@@ -163,11 +151,7 @@ class FactSheet:
         nlp = load_parser()
         keys = sorted(by_sentence)
         docs = list(nlp.pipe([text[a:b] for a, b in keys]))
-        default = (
-            product_of(text)
-            or company_of(nlp(text[:400]))
-            or _default_subject([(e.text, e.label_) for d in docs for e in d.ents])
-        )
+        default = product_of(text) or company_of(text, [(e.text, e.label_) for d in docs for e in d.ents])
         trials = Trials(text)
         rows: list[FactRow] = []
         for (a, b), doc in zip(keys, docs, strict=True):

@@ -163,3 +163,24 @@ def test_a_trial_outcome_or_deal_stage_the_release_does_not_state_is_contradicte
         off.check("Zorbatin failed to meet the primary endpoint of the ZEST trial.").results[0].kind
         != "status"
     )
+
+
+def test_a_swap_read_from_the_fact_sheet_cites_both_rows(small_corpus, tmp_path):
+    from assistant import Assistant
+
+    (small_corpus / "zest.md").write_text(
+        "Acme Pharma reported results of the ZEST trial of Zorbatin.\n"
+        "Median progression-free survival was 9.1 months in the Zorbatin arm.\n"
+        "In the placebo arm, median progression-free survival was 4.2 months.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=str(small_corpus), index_dir=str(tmp_path / "idx"))
+    bot.ingest(progress=False)
+    (result,) = bot.check("In the placebo arm of ZEST, median PFS was 9.1 months.").results
+    assert (result.verdict, result.kind) == ("contradicted", "swap"), result.reason
+    assert (result.draft_value, result.release_value) == ("9.1 months", "4.2 months")
+    quotes = [c.quote for c in result.citations]
+    assert len(quotes) == 2 and "4.2 months" in quotes[0] and "9.1 months" in quotes[1]
+    text = (small_corpus / "zest.md").read_text(encoding="utf-8")
+    for c in result.citations:
+        assert text[c.start : c.end] == c.quote

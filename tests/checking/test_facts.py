@@ -54,3 +54,33 @@ def test_claims_are_sentences_and_list_items():
     assert len(claims) == 7
     for c in claims:
         assert DRAFT[c.start : c.end] == c.text and not c.text.startswith("-")
+
+
+@pytest.mark.parametrize(
+    "text, family, state",
+    [
+        ("The trial did not meet its primary endpoint.", "trial", "missed"),
+        ("ZEST failed to reach statistical significance on its primary endpoint.", "trial", "missed"),
+        ("CagriSema met its primary endpoint in REDEFINE 4.", "trial", "met"),
+        ("The acquisition is expected to close in the third quarter.", "deal", "pending"),
+        ("The transaction should close in the third quarter of 2023.", "deal", "pending"),
+        ("Merck completed the acquisition of Prometheus.", "deal", "closed"),
+        ("Biogen cut its full-year forecast.", "guidance", "cut"),
+        ("The company reiterated its 2024 guidance.", "guidance", "kept"),
+        ("Dexcom raised its revenue guidance.", "guidance", "raised"),
+    ],
+)
+def test_trial_deal_and_guidance_states_are_read_by_family(text, family, state):
+    from assistant.checking.facts import family_states
+
+    assert family_states(text).get(family) == {state}
+
+
+def test_an_opinion_or_a_filing_that_names_an_approval_is_not_one():
+    from assistant.checking.facts import regions, status_classes
+
+    assert status_classes("Imfinzi was recommended for approval in the EU by the CHMP.") == {"opinion"}
+    assert "approval" not in status_classes("AstraZeneca submitted the drug for approval in Japan.")
+    assert "decision" in status_classes("The FDA granted Fast Track, with a decision expected by January 30.")
+    assert status_classes("The European Commission approved Imfinzi.") == {"approval"}
+    assert regions("approved by the FDA") == {"US"} and regions("the CHMP opinion") == {"EU"}
