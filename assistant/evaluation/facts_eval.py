@@ -3,8 +3,8 @@
 Why these matches: annotators write a figure's span and its measure and subject in their own words, so a
 row is matched to a label by overlapping span (one to one, the largest overlap first), and a measure or
 subject is "right" when its content words agree with the label's: Dice of the two sets of stemmed content
-words (abbreviations expanded with the shipped glossary) at least ``MEASURE_DICE`` for measures, and for
-subjects at least ``SUBJECT_OVERLAP`` of the shorter side's words found in the other (a subject is often
+words (abbreviations expanded with the shipped glossary) at least ``facts.words.MEASURE_DICE`` for measures, and for
+subjects at least ``facts.words.SUBJECT_OVERLAP`` of the shorter side's words found in the other (a subject is often
 given at two levels of detail: "Cabometyx arm" against "Cabometyx arm, pNET cohort"). The same functions
 score the annotators' blind re-label against the first labels, so the figures can be read against how
 far two people agree.
@@ -24,10 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.facts.words import content_words, measure_match
+from assistant.facts.words import measure_match, subject_match
 
 ROOT = Path(__file__).resolve().parents[2] / "eval" / "facts"
-SUBJECT_OVERLAP = 0.5
 
 
 def split_of(name: str) -> str:
@@ -71,11 +70,6 @@ def load(split: str, root: Path = ROOT) -> list[Release]:
                 )
             )
     return out
-
-
-def subject_match(system: str, gold: str) -> bool:
-    a, b = content_words(system), content_words(gold)
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SUBJECT_OVERLAP
 
 
 def pair(system: Sequence[dict], gold: Sequence[dict]) -> list[tuple[dict, dict]]:

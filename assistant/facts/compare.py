@@ -14,11 +14,12 @@ releases, and is flagged when its figures are not all the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.facts.sheet import FactRow
-from assistant.facts.words import content_words
+from assistant.facts.words import content_words, measure_match
 
 
 @dataclass
@@ -49,16 +50,28 @@ def _value(row: FactRow) -> str:
     return "".join(ch for ch in row.figure if ch.isdigit() or ch == ".") + row.unit
 
 
+def _same_subject(a: str, b: str) -> bool:
+    """The same group: the same content words and the same numbers ("REDEFINE 1" is not "REDEFINE 4")."""
+    return content_words(a) == content_words(b) and re.findall(r"\d+", a) == re.findall(r"\d+", b)
+
+
 def compare(rows: Sequence[FactRow]) -> list[Comparison]:
-    """Groups of rows from two or more releases that give the same measure for the same subject."""
-    groups: dict[tuple[frozenset, frozenset, str], Comparison] = {}
+    """Groups of rows from two or more releases that give the same measure for the same subject.
+
+    A row joins the first group whose first row it matches: the same unit, the measures worded alike
+    (``measure_match``: "revenue guidance" and "full-year revenue guidance") and the same subject. Dates and phases are left out: a release's own dates and a trial's phase are not
+    updated figures."""
+    groups: list[tuple[FactRow, Comparison]] = []
     for r in rows:
-        if r.kind in {"date", "phase"}:
-            continue  # a release's own dates and a trial's phase are not updated figures
-        m, s = frozenset(content_words(r.measure)), frozenset(content_words(r.subject))
-        if not m:
+        if r.kind in {"date", "phase"} or not content_words(r.measure):
             continue
-        key = (m, s, r.unit)
-        groups.setdefault(key, Comparison(r.measure, r.subject)).rows.append(r)
-    out = [g for g in groups.values() if len({r.source for r in g.rows}) > 1]
+        for first, g in groups:
+            if first.unit == r.unit and _same_subject(first.subject, r.subject) and measure_match(
+                first.measure, r.measure
+            ):
+                g.rows.append(r)
+                break
+        else:
+            groups.append((r, Comparison(r.measure, r.subject, [r])))
+    out = [g for _, g in groups if len({r.source for r in g.rows}) > 1]
     return sorted(out, key=lambda g: (not g.differs, g.measure))

@@ -233,6 +233,9 @@ def find_figures(text: str) -> list[Figure]:
             bare = re.fullmatch(r"-?[\d,.]+", piece) is not None
             if bare and _in_name(text, a, b):
                 continue
+            lead = re.match(r"\d{1,2}(?=\s[a-z])", piece)
+            if kind == "count" and lead and _in_name(text, a, a + lead.end()):
+                continue  # "REDEFINE 1 trial", "Omnipod 5 users": the number belongs to the name
             if kind == "result" and rx is _PATTERNS[-1][1]:
                 kind_here = _bare_kind(text, a, b)
                 if kind_here is None:

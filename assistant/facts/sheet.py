@@ -30,7 +30,7 @@ from assistant.facts.measures import load_parser, read_sentence
 from assistant.text.sentences import split_sentences
 
 #: Bump when the rows a text gives change, so cached sheets are read again.
-SHEET_VERSION = 11
+SHEET_VERSION = 13
 FIELDS = (
     "source",
     "figure",
@@ -165,7 +165,10 @@ class FactSheet:
                 [f.unit for f in figs],
             )
             readings = [
+                # Money is a company's, not a trial's: only the other kinds are placed in a trial.
                 replace(r, subject=with_trial(r.subject, trials.at(f.start, (a, b))))
+                if f.kind != "money"
+                else r
                 for f, r in zip(figs, readings, strict=True)
             ]
             comparators = [""] * len(figs)

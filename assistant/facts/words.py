@@ -39,3 +39,14 @@ def measure_match(a: str, b: str) -> bool:
     survival")."""
     x, y = content_words(a), content_words(b)
     return bool(x and y) and 2 * len(x & y) / (len(x) + len(y)) >= MEASURE_DICE
+
+
+#: Share of the shorter subject's words the other must hold for two subjects to be the same group.
+SUBJECT_OVERLAP = 0.5
+
+
+def subject_match(a: str, b: str) -> bool:
+    """Whether two subjects name the same group, one perhaps in more detail ("Cabometyx arm" / "Cabometyx
+    arm, pNET cohort")."""
+    x, y = content_words(a), content_words(b)
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= SUBJECT_OVERLAP

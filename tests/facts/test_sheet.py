@@ -109,3 +109,18 @@ def test_facts_command_gives_exact_rows_for_the_shipped_release(tmp_path, releas
     assert csv_out.returncode == 0 and csv_out.stdout.splitlines()[0].split(",") == list(FIELDS)
     missing = assistant_cli("facts", "no-such-release.txt", env=env)
     assert missing.returncode != 0 and "no indexed release" in (missing.stderr + missing.stdout)
+
+
+def test_comparison_keeps_trials_apart_and_reads_measures_worded_alike():
+    from assistant.facts.sheet import FactRow
+
+    def row(source, figure, measure, subject):
+        return FactRow(source, figure, 0, len(figure), "months", "result", measure, subject, "", figure, 0, 9)
+
+    one = row("a.txt", "22.7%", "weight loss", "CagriSema, REDEFINE 1")
+    four = row("b.txt", "20.2%", "weight loss", "CagriSema, REDEFINE 4")
+    assert compare([one, four]) == []
+    early = row("a.txt", "14.1 months", "median OS", "Zorbatin, ZEST")
+    later = row("b.txt", "16.0 months", "updated median overall survival", "Zorbatin, ZEST")
+    (group,) = compare([early, later])
+    assert group.differs and [r.source for r in group.rows] == ["a.txt", "b.txt"]
