@@ -91,6 +91,7 @@ class Assistant:
         self._answerer: ExtractiveAnswerer | None = None
         self._learned = None  # answering.learned.LearnedAnswerer, built per loaded generation
         self._generative = None
+        self._sheet = None  # facts.sheet.FactSheet, made on first use (the parser loads once)
         self._lock = threading.RLock()
 
     # --- index -------------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ class Assistant:
         from assistant.facts.sheet import FactSheet
 
         with self._lock:
-            if getattr(self, "_sheet", None) is None:
+            if self._sheet is None:
                 self._sheet = FactSheet(self.settings.index_dir / "facts")
             return self._sheet
 
